@@ -1,0 +1,789 @@
+using System.Text;
+
+namespace GoTrace.Format;
+
+/// <summary>
+/// The scheduler state machine that decides whether the next event of a thread may be emitted, validates
+/// it, and turns it into one or more model events (Go's <c>ordering</c>, <c>src/internal/trace/order.go</c>).
+/// State lives for the whole trace and survives generation boundaries.
+/// </summary>
+internal sealed class Ordering
+{
+    // Wire goroutine statuses (tracev2.GoStatus) and proc statuses (tracev2.ProcStatus).
+    private const byte GBad = 0, GRunnable = 1, GRunning = 2, GSyscall = 3, GWaiting = 4;
+    private const byte PBad = 0, PRunning = 1, PIdle = 2, PSyscall = 3, PSyscallAbandoned = 4;
+
+    private static readonly GoState[] GoStatusToState = [GoState.Undetermined, GoState.Runnable, GoState.Running, GoState.Syscall, GoState.Waiting];
+    private static readonly ProcState[] ProcStatusToState = [ProcState.Undetermined, ProcState.Running, ProcState.Idle, ProcState.Running, ProcState.Idle];
+    private static readonly string[] GoStatusNames = ["Bad", "Runnable", "Running", "Syscall", "Waiting"];
+    private static readonly string[] ProcStatusNames = ["Bad", "Running", "Idle", "Syscall", "SyscallAbandoned"];
+
+    private readonly record struct Seq(ulong Gen, ulong N)
+    {
+        public bool Succeeds(Seq b) => Gen == b.Gen && N == b.N + 1;
+        public override string ToString() => $"{N} (gen={Gen})";
+    }
+
+    private readonly record struct RangeType(byte Type, ulong Desc);
+
+    private class RangeState
+    {
+        public readonly List<RangeType> InFlight = [];
+
+        public void Begin(RangeType t)
+        {
+            if (InFlight.Contains(t))
+                throw Fail($"discovered event already in-flight for when starting event {Specs.Name(t.Type)}");
+            InFlight.Add(t);
+        }
+
+        public void Active(RangeType t, bool initialGen)
+        {
+            if (initialGen)
+            {
+                if (InFlight.Contains(t)) throw Fail($"found named active range already in first gen: {{{t.Type} {t.Desc}}}");
+                InFlight.Add(t);
+            }
+            else if (!InFlight.Contains(t))
+            {
+                throw Fail($"resource is missing active range: {Specs.Name(t.Type)} [{string.Join(' ', InFlight.Select(r => $"{{{r.Type} {r.Desc}}}"))}]");
+            }
+        }
+
+        /// <summary>Ends the first in-flight range of the begin type; removal swaps with the last entry, as in Go.</summary>
+        public ulong End(byte endType)
+        {
+            byte st = Specs.Table[endType]!.StartEvent;
+            int idx = -1;
+            for (int i = 0; i < InFlight.Count; i++)
+            {
+                if (InFlight[i].Type == st) { idx = i; break; }
+            }
+            if (idx < 0) throw Fail($"tried to end event {Specs.Name(st)}, but not in-flight");
+            ulong desc = InFlight[idx].Desc;
+            InFlight[idx] = InFlight[^1];
+            InFlight.RemoveAt(InFlight.Count - 1);
+            return desc;
+        }
+    }
+
+    private sealed class GState(long id) : RangeState
+    {
+        public readonly long Id = id;
+        public byte Status;
+        public Seq Seq;
+        public readonly List<(ulong Task, string Name)> Regions = [];
+    }
+
+    private sealed class PState : RangeState
+    {
+        public byte Status;
+        public Seq Seq;
+    }
+
+    private sealed class MState
+    {
+        public long G = -1, P = -1;
+    }
+
+    private enum GcState : byte { Undetermined, NotRunning, Running }
+
+    private readonly Dictionary<long, GState> _g = [];
+    private readonly Dictionary<long, PState> _p = [];
+    private readonly Dictionary<long, MState> _m = [];
+    private readonly Dictionary<ulong, (byte[] Name, ulong Parent)> _tasks = [];
+    private ulong _gcSeq;
+    private GcState _gc;
+    private ulong _initialGen;
+
+    /// <summary>FIFO of model events produced but not yet returned.</summary>
+    public readonly EventQueue Queue = new();
+
+    private static Exception Fail(string reason) => new OrderingException(reason);
+
+    private struct Ctx
+    {
+        public long M, P, G;
+    }
+
+    private enum Req : byte { MustNot, May, Must }
+
+    private static void Validate(Ctx c, Req m, Req p, Req g)
+    {
+        if (m == Req.Must && c.M == -1) throw Fail("expected a thread but didn't have one");
+        if (m == Req.MustNot && c.M != -1) throw Fail("expected no thread but had one");
+        if (p == Req.Must && c.P == -1) throw Fail("expected a proc but didn't have one");
+        if (p == Req.MustNot && c.P != -1) throw Fail("expected no proc but had one");
+        if (g == Req.Must && c.G == -1) throw Fail("expected a goroutine but didn't have one");
+        if (g == Req.MustNot && c.G != -1) throw Fail("expected no goroutine but had one");
+    }
+
+    private static void ValidateUser(Ctx c) => Validate(c, Req.Must, Req.Must, Req.Must);
+
+    private void Push(in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
+    {
+        ref var e = ref Queue.PushRef();
+        e = ev;
+        e.Thread = ctx.M;
+        e.Proc = ctx.P;
+        e.Goroutine = ctx.G;
+        e.Generation = d;
+        e.Kind = KindOf(ev.Type);
+        e.OldState = oldState;
+        e.NewState = newState;
+    }
+
+    private void PushGo(in Event ev, Ctx ctx, GenerationData d, GoState from, GoState to) => Push(ev, ctx, d, (byte)from, (byte)to);
+
+    private void PushProc(in Event ev, Ctx ctx, GenerationData d, ProcState from, ProcState to) => Push(ev, ctx, d, (byte)from, (byte)to);
+
+    private static Event Synth(byte type, long time, ulong a0 = 0, ulong a1 = 0) => new() { Type = type, Time = time, A0 = a0, A1 = a1 };
+
+    /// <summary>
+    /// Tries to advance <paramref name="ev"/>, read from thread <paramref name="m"/> in generation <paramref name="gen"/>.
+    /// Returns false if it is not ready yet; throws <see cref="OrderingException"/> if the trace is inconsistent.
+    /// </summary>
+    public bool Advance(ref Event ev, GenerationData d, long m, ulong gen)
+    {
+        if (_initialGen == 0) _initialGen = gen;
+        Ctx cur = new() { M = m, P = -1, G = -1 };
+        MState? ms = null;
+        if (m != -1)
+        {
+            if (!_m.TryGetValue(m, out ms))
+            {
+                ms = new MState();
+                _m[m] = ms;
+            }
+            cur.P = ms.P;
+            cur.G = ms.G;
+        }
+        Ctx next = cur;
+        bool ok = ev.Type switch
+        {
+            Ev.ProcsChange or Ev.GoLabel or Ev.UserLog => Annotation(ref ev, d, cur),
+            Ev.ProcStart => ProcStart(ref ev, d, gen, cur, ref next),
+            Ev.ProcStop => ProcStop(ref ev, d, cur, ref next),
+            Ev.ProcSteal => ProcSteal(ref ev, d, gen, cur, ref next),
+            Ev.ProcStatus => ProcStatus(ref ev, d, gen, cur, ref next),
+            Ev.GoCreate or Ev.GoCreateBlocked => GoCreate(ref ev, d, gen, cur),
+            Ev.GoCreateSyscall => GoCreateSyscall(ref ev, d, gen, cur, ref next),
+            Ev.GoStart => GoStart(ref ev, d, gen, cur, ref next),
+            Ev.GoDestroy or Ev.GoStop or Ev.GoBlock => GoStopExec(ref ev, d, cur, ref next),
+            Ev.GoDestroySyscall => GoDestroySyscall(ref ev, d, cur, ref next),
+            Ev.GoUnblock => GoUnblock(ref ev, d, gen, cur),
+            Ev.GoSyscallBegin => GoSyscallBegin(ref ev, d, gen, cur),
+            Ev.GoSyscallEnd => GoSyscallEnd(ref ev, d, cur),
+            Ev.GoSyscallEndBlocked => GoSyscallEndBlocked(ref ev, d, cur, ref next),
+            Ev.GoStatus or Ev.GoStatusStack => GoStatus(ref ev, d, gen, cur, ref next),
+            Ev.STWBegin or Ev.GCMarkAssistBegin => GoRangeBegin(ref ev, d, cur),
+            Ev.STWEnd or Ev.GCMarkAssistEnd => GoRangeEnd(ref ev, d, cur),
+            Ev.GCMarkAssistActive => GoRangeActive(ref ev, d, gen, cur),
+            Ev.GCActive => GcActive(ref ev, d, gen, cur),
+            Ev.GCBegin => GcBegin(ref ev, d, cur),
+            Ev.GCEnd => GcEnd(ref ev, d, cur),
+            Ev.GCSweepActive => SweepActive(ref ev, d, gen, cur),
+            Ev.GCSweepBegin => SweepBegin(ref ev, d, cur),
+            Ev.GCSweepEnd => SweepEnd(ref ev, d, cur),
+            Ev.HeapAlloc or Ev.HeapGoal => HeapMetric(ref ev, d, cur),
+            Ev.UserTaskBegin => TaskBegin(ref ev, d, cur),
+            Ev.UserTaskEnd => TaskEnd(ref ev, d, cur),
+            Ev.UserRegionBegin => RegionBegin(ref ev, d, cur),
+            Ev.UserRegionEnd => RegionEnd(ref ev, d, cur),
+            Ev.GoSwitch or Ev.GoSwitchDestroy => GoSwitch(ref ev, d, gen, cur, ref next),
+            >= Ev.Span and <= Ev.GoroutineStackFree => AllocFree(ref ev, d, cur),
+            _ => throw Fail($"bad event type found while ordering: {ev.Type}"),
+        };
+        if (ok && ms is not null)
+        {
+            ms.P = next.P;
+            ms.G = next.G;
+        }
+        return ok;
+    }
+
+    private bool Annotation(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ValidateUser(cur);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool ProcStatus(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        long pid = (long)ev.A0;
+        ulong status = ev.A1;
+        if (status >= (ulong)ProcStatusToState.Length) throw Fail($"invalid status for proc {pid}: {status}");
+        var st = (byte)status;
+        ProcState old = ProcStatusToState[st];
+        if (_p.TryGetValue(pid, out var s))
+        {
+            if (st == PSyscallAbandoned && s.Status == PSyscall)
+            {
+                old = ProcState.Running;
+                ev.A1 = PSyscall;
+            }
+            else if (st == PSyscallAbandoned && s.Status == PSyscallAbandoned)
+            {
+                old = ProcState.Idle;
+                ev.A1 = PSyscallAbandoned;
+            }
+            else if (s.Status != st)
+            {
+                throw Fail($"inconsistent status for proc {pid}: old {ProcStatusNames[s.Status]} vs. new {ProcStatusNames[st]}");
+            }
+            s.Seq = new Seq(gen, 0);
+        }
+        else
+        {
+            _p[pid] = new PState { Status = st, Seq = new Seq(gen, 0) };
+            old = gen == _initialGen ? ProcState.Undetermined : ProcState.NotExist;
+        }
+        if (st == PRunning || st == PSyscall) next.P = pid;
+        if (st == PSyscallAbandoned && old == ProcState.Running)
+        {
+            bool found = false;
+            foreach (var (mid, mst) in _m)
+            {
+                if (mst.P == pid)
+                {
+                    cur.M = mid;
+                    cur.P = pid;
+                    cur.G = mst.G;
+                    found = true;
+                }
+            }
+            if (!found) throw Fail($"failed to find sched context for proc {pid} that's about to be stolen");
+        }
+        PushProc(ev, cur, d, old, ProcStatusToState[ev.A1]);
+        return true;
+    }
+
+    private bool ProcStart(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        long pid = (long)ev.A0;
+        var seq = new Seq(gen, ev.A1);
+        if (!_p.TryGetValue(pid, out var s) || s.Status != PIdle || !seq.Succeeds(s.Seq) || cur.P != -1) return false;
+        Validate(cur, Req.Must, Req.MustNot, Req.May);
+        s.Status = PRunning;
+        s.Seq = seq;
+        next.P = pid;
+        PushProc(ev, cur, d, ProcState.Idle, ProcState.Running);
+        return true;
+    }
+
+    private bool ProcStop(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    {
+        if (!_p.TryGetValue(cur.P, out var s)) throw Fail($"event ProcStop for proc ({cur.P}) that doesn't exist");
+        if (s.Status != PRunning && s.Status != PSyscall) throw Fail("ProcStop event for proc that's not Running or Syscall");
+        Validate(cur, Req.Must, Req.Must, Req.May);
+        s.Status = PIdle;
+        next.P = -1;
+        PushProc(ev, cur, d, ProcState.Running, ProcState.Idle);
+        return true;
+    }
+
+    private bool ProcSteal(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        long pid = (long)ev.A0;
+        var seq = new Seq(gen, ev.A1);
+        if (!_p.TryGetValue(pid, out var s) || (s.Status != PSyscall && s.Status != PSyscallAbandoned) || !seq.Succeeds(s.Seq)) return false;
+        Validate(cur, Req.Must, Req.May, Req.May);
+        byte oldStatus = s.Status;
+        s.Status = PIdle;
+        s.Seq = seq;
+        if (oldStatus == PSyscallAbandoned)
+        {
+            PushProc(ev, cur, d, ProcState.Idle, ProcState.Idle);
+            return true;
+        }
+        long mid = (long)ev.A2;
+        if (mid == cur.M)
+        {
+            if (cur.P != pid) throw Fail($"tried to self-steal proc {pid} (thread {mid}), but got proc {cur.P} instead");
+            next.P = -1;
+            PushProc(ev, cur, d, ProcState.Running, ProcState.Idle);
+            return true;
+        }
+        if (!_m.TryGetValue(mid, out var victim)) throw Fail($"stole proc from non-existent thread {mid}");
+        if (victim.P != pid) throw Fail($"tried to steal proc {pid} from thread {mid}, but got proc {victim.P} instead");
+        victim.P = -1;
+        PushProc(ev, cur, d, ProcState.Running, ProcState.Idle);
+        return true;
+    }
+
+    private bool GoStatus(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        long gid = (long)ev.A0;
+        long mid = (long)ev.A1;
+        ulong status = ev.A2;
+        if (status >= (ulong)GoStatusToState.Length) throw Fail($"invalid status for goroutine {gid}: {status}");
+        var st = (byte)status;
+        GoState old = GoStatusToState[st];
+        if (_g.TryGetValue(gid, out var s))
+        {
+            if (s.Status != st) throw Fail($"inconsistent status for goroutine {gid}: old {GoStatusNames[s.Status]} vs. new {GoStatusNames[st]}");
+            s.Seq = new Seq(gen, 0);
+        }
+        else if (gen == _initialGen)
+        {
+            _g[gid] = new GState(gid) { Status = st, Seq = new Seq(gen, 0) };
+            old = GoState.Undetermined;
+        }
+        else
+        {
+            throw Fail($"found goroutine status for new goroutine after the first generation: id={gid} status={GoStatusNames[st]}");
+        }
+        switch (st)
+        {
+            case GRunning:
+                next.G = gid;
+                break;
+            case GSyscall:
+                if (mid == -1) throw Fail($"found goroutine {gid} in syscall without a thread");
+                if (mid == cur.M)
+                {
+                    if (gen != _initialGen && cur.G != gid)
+                        throw Fail($"inconsistent thread for syscalling goroutine {gid}: thread has goroutine {cur.G}");
+                    next.G = gid;
+                    break;
+                }
+                if (_m.TryGetValue(mid, out var other))
+                {
+                    if (other.G != gid) throw Fail($"inconsistent thread for syscalling goroutine {gid}: thread has goroutine {other.G}");
+                    cur.G = other.G;
+                }
+                else
+                {
+                    _m[mid] = new MState { G = gid, P = -1 };
+                }
+                cur.M = mid;
+                break;
+        }
+        PushGo(ev, cur, d, old, GoStatusToState[st]);
+        return true;
+    }
+
+    private bool GoCreate(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    {
+        Validate(cur, Req.Must, Req.Must, Req.May);
+        if (_g.TryGetValue(cur.G, out var creator) && creator.Status != GRunning)
+            throw Fail($"{Specs.Name(ev.Type)} event for goroutine that's not Running");
+        long ng = (long)ev.A0;
+        if (_g.ContainsKey(ng)) throw Fail($"tried to create goroutine ({ng}) that already exists");
+        byte status = ev.Type == Ev.GoCreateBlocked ? GWaiting : GRunnable;
+        _g[ng] = new GState(ng) { Status = status, Seq = new Seq(gen, 0) };
+        PushGo(ev, cur, d, GoState.NotExist, status == GWaiting ? GoState.Waiting : GoState.Runnable);
+        return true;
+    }
+
+    private GState RunningG(in Event ev, Ctx cur, byte want = GRunning, string wantName = "Running")
+    {
+        if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"event {Specs.Name(ev.Type)} for goroutine ({cur.G}) that doesn't exist");
+        if (s.Status != want) throw Fail($"{Specs.Name(ev.Type)} event for goroutine that's not {wantName}");
+        return s;
+    }
+
+    private bool GoStopExec(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    {
+        ValidateUser(cur);
+        var s = RunningG(ev, cur);
+        GoState to;
+        switch (ev.Type)
+        {
+            case Ev.GoDestroy:
+                _g.Remove(cur.G);
+                to = GoState.NotExist;
+                break;
+            case Ev.GoStop:
+                s.Status = GRunnable;
+                to = GoState.Runnable;
+                break;
+            default:
+                s.Status = GWaiting;
+                to = GoState.Waiting;
+                break;
+        }
+        next.G = -1;
+        PushGo(ev, cur, d, GoState.Running, to);
+        return true;
+    }
+
+    private bool GoStart(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        long gid = (long)ev.A0;
+        var seq = new Seq(gen, ev.A1);
+        if (!_g.TryGetValue(gid, out var s) || s.Status != GRunnable || !seq.Succeeds(s.Seq)) return false;
+        Validate(cur, Req.Must, Req.Must, Req.MustNot);
+        s.Status = GRunning;
+        s.Seq = seq;
+        next.G = gid;
+        PushGo(ev, cur, d, GoState.Runnable, GoState.Running);
+        return true;
+    }
+
+    private bool GoUnblock(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    {
+        long gid = (long)ev.A0;
+        var seq = new Seq(gen, ev.A1);
+        if (!_g.TryGetValue(gid, out var s) || s.Status != GWaiting || !seq.Succeeds(s.Seq)) return false;
+        s.Status = GRunnable;
+        s.Seq = seq;
+        PushGo(ev, cur, d, GoState.Waiting, GoState.Runnable);
+        return true;
+    }
+
+    private bool GoSwitch(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        ValidateUser(cur);
+        var curG = RunningG(ev, cur);
+        long nextG = (long)ev.A0;
+        var seq = new Seq(gen, ev.A1);
+        if (!_g.TryGetValue(nextG, out var ns) || ns.Status != GWaiting || !seq.Succeeds(ns.Seq)) return false;
+        PushGo(ev, cur, d, GoState.Waiting, GoState.Runnable);
+        if (ev.Type == Ev.GoSwitch)
+        {
+            curG.Status = GWaiting;
+            PushGo(Synth(Ev.GoBlock, ev.Time), cur, d, GoState.Running, GoState.Waiting);
+        }
+        else
+        {
+            _g.Remove(cur.G);
+            PushGo(Synth(Ev.GoDestroy, ev.Time), cur, d, GoState.Running, GoState.NotExist);
+        }
+        ns.Status = GRunning;
+        ns.Seq = seq;
+        next.G = nextG;
+        var startCtx = cur;
+        startCtx.G = -1;
+        PushGo(Synth(Ev.GoStart, ev.Time, (ulong)nextG, ev.A1), startCtx, d, GoState.Runnable, GoState.Running);
+        return true;
+    }
+
+    private bool GoSyscallBegin(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    {
+        ValidateUser(cur);
+        var s = RunningG(ev, cur);
+        s.Status = GSyscall;
+        if (!_p.TryGetValue(cur.P, out var p)) throw Fail($"uninitialized proc {cur.P} found during GoSyscallBegin");
+        p.Status = PSyscall;
+        var pseq = new Seq(gen, ev.A0);
+        if (!pseq.Succeeds(p.Seq)) throw Fail($"failed to advance GoSyscallBegin: can't make sequence: {p.Seq} -> {pseq}");
+        p.Seq = pseq;
+        PushGo(ev, cur, d, GoState.Running, GoState.Syscall);
+        return true;
+    }
+
+    private bool GoSyscallEnd(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ValidateUser(cur);
+        var s = RunningG(ev, cur, GSyscall, "Running");
+        s.Status = GRunning;
+        if (!_p.TryGetValue(cur.P, out var p)) throw Fail($"uninitialized proc {cur.P} found during GoSyscallEnd");
+        if (p.Status != PSyscall) throw Fail($"expected proc {cur.P} in state Syscall, but got {ProcStatusNames[p.Status]} instead");
+        p.Status = PRunning;
+        PushGo(ev, cur, d, GoState.Syscall, GoState.Running);
+        return true;
+    }
+
+    private bool GoSyscallEndBlocked(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    {
+        if (cur.P != -1)
+        {
+            if (!_p.TryGetValue(cur.P, out var p)) throw Fail($"uninitialized proc {cur.P} found during GoSyscallEndBlocked");
+            if (p.Status == PSyscall) return false;
+        }
+        Validate(cur, Req.Must, Req.May, Req.Must);
+        var s = RunningG(ev, cur, GSyscall, "Running");
+        next.G = -1;
+        s.Status = GRunnable;
+        PushGo(ev, cur, d, GoState.Syscall, GoState.Runnable);
+        return true;
+    }
+
+    private bool GoCreateSyscall(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    {
+        Validate(cur, Req.Must, Req.May, Req.MustNot);
+        long ng = (long)ev.A0;
+        if (_g.ContainsKey(ng)) throw Fail($"tried to create goroutine ({ng}) in syscall that already exists");
+        _g[ng] = new GState(ng) { Status = GSyscall, Seq = new Seq(gen, 0) };
+        next.G = ng;
+        PushGo(ev, cur, d, GoState.NotExist, GoState.Syscall);
+        return true;
+    }
+
+    private bool GoDestroySyscall(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    {
+        Validate(cur, Req.Must, Req.May, Req.Must);
+        RunningG(ev, cur, GSyscall, "Syscall");
+        _g.Remove(cur.G);
+        next.G = -1;
+        if (cur.P != -1)
+        {
+            if (!_p.TryGetValue(cur.P, out var p)) throw Fail($"found invalid proc {cur.P} during GoDestroySyscall");
+            if (p.Status != PSyscall) throw Fail($"proc {cur.P} in unexpected state {ProcStatusNames[p.Status]} during GoDestroySyscall");
+            p.Status = PSyscallAbandoned;
+            next.P = -1;
+            PushProc(Synth(Ev.ProcSteal, ev.Time, (ulong)cur.P), cur, d, ProcState.Running, ProcState.Idle);
+        }
+        PushGo(ev, cur, d, GoState.Syscall, GoState.NotExist);
+        return true;
+    }
+
+    private static string NameKey(GenerationData d, ulong id) => Encoding.Latin1.GetString(d.RawString(id));
+
+    private bool TaskBegin(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ulong id = ev.A0;
+        if (_tasks.ContainsKey(id)) throw Fail($"task ID conflict: {id}");
+        if (ev.A1 == 0) ev.A1 = Event.NoTask;
+        if (!d.HasString(ev.A2)) throw Fail($"invalid string ID {ev.A2} for {ev.Type} event");
+        _tasks[id] = (d.RawStringArray(ev.A2), ev.A1);
+        ValidateUser(cur);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool TaskEnd(ref Event ev, GenerationData d, Ctx cur)
+    {
+        if (_tasks.Remove(ev.A0, out var t))
+        {
+            ev.Extra = t.Parent;
+            ev.ExtraRaw = t.Name;
+        }
+        else
+        {
+            ev.Extra = Event.NoTask;
+            ev.ExtraRaw = [];
+        }
+        ValidateUser(cur);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool RegionBegin(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ValidateUser(cur);
+        if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
+        if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered EvUserRegionBegin without known state for current goroutine {cur.G}");
+        s.Regions.Add((ev.A0, NameKey(d, ev.A1)));
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool RegionEnd(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ValidateUser(cur);
+        if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
+        if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered EvUserRegionEnd without known state for current goroutine {cur.G}");
+        if (s.Regions.Count > 0)
+        {
+            var r = (ev.A0, NameKey(d, ev.A1));
+            var top = s.Regions[^1];
+            if (top != r)
+                throw Fail($"misuse of region in goroutine {s.Id}: region end {{{r.A0} {r.Item2}}} when the inner-most active region start event is {{{top.Task} {top.Name}}}");
+            s.Regions.RemoveAt(s.Regions.Count - 1);
+        }
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool GcActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    {
+        ulong seq = ev.A0;
+        if (gen == _initialGen)
+        {
+            if (_gc != GcState.Undetermined) throw Fail("GCActive in the first generation isn't first GC event");
+            _gcSeq = seq;
+            _gc = GcState.Running;
+            Push(ev, cur, d);
+            return true;
+        }
+        if (seq != _gcSeq + 1) return false;
+        if (_gc != GcState.Running) throw Fail("encountered GCActive while GC was not in progress");
+        _gcSeq = seq;
+        ValidateUser(cur);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool GcBegin(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ulong seq = ev.A0;
+        if (_gc == GcState.Undetermined)
+        {
+            _gcSeq = seq;
+            _gc = GcState.Running;
+            Push(ev, cur, d);
+            return true;
+        }
+        if (seq != _gcSeq + 1) return false;
+        if (_gc == GcState.Running) throw Fail("encountered GCBegin while GC was already in progress");
+        _gcSeq = seq;
+        _gc = GcState.Running;
+        ValidateUser(cur);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool GcEnd(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ulong seq = ev.A0;
+        if (seq != _gcSeq + 1) return false;
+        if (_gc == GcState.NotRunning) throw Fail("encountered GCEnd when GC was not in progress");
+        if (_gc == GcState.Undetermined) throw Fail("encountered GCEnd when GC was in an undetermined state");
+        _gcSeq = seq;
+        _gc = GcState.NotRunning;
+        ValidateUser(cur);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool HeapMetric(ref Event ev, GenerationData d, Ctx cur)
+    {
+        Validate(cur, Req.Must, Req.Must, Req.May);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private PState CurrentP(Ctx cur)
+    {
+        // Go indexes its map directly here (a missing P would be a nil dereference there); report it instead.
+        if (!_p.TryGetValue(cur.P, out var p)) throw Fail($"uninitialized proc {cur.P} found during sweep");
+        return p;
+    }
+
+    private bool SweepBegin(ref Event ev, GenerationData d, Ctx cur)
+    {
+        Validate(cur, Req.Must, Req.Must, Req.May);
+        CurrentP(cur).Begin(new RangeType(Ev.GCSweepBegin, 0));
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool SweepActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    {
+        long pid = (long)ev.A0;
+        if (!_p.TryGetValue(pid, out var p)) throw Fail($"encountered GCSweepActive for unknown proc {pid}");
+        p.Active(new RangeType(Ev.GCSweepBegin, 0), gen == _initialGen);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool SweepEnd(ref Event ev, GenerationData d, Ctx cur)
+    {
+        Validate(cur, Req.Must, Req.Must, Req.May);
+        CurrentP(cur).End(ev.Type);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool GoRangeBegin(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ValidateUser(cur);
+        ulong desc = ev.Type == Ev.STWBegin ? ev.A0 : 0;
+        if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered event of type {ev.Type} without known state for current goroutine {cur.G}");
+        s.Begin(new RangeType(ev.Type, desc));
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool GoRangeActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    {
+        long gid = (long)ev.A0;
+        if (!_g.TryGetValue(gid, out var s)) throw Fail($"uninitialized goroutine {gid} found during {Specs.Name(ev.Type)}");
+        s.Active(new RangeType(Ev.GCMarkAssistBegin, 0), gen == _initialGen);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool GoRangeEnd(ref Event ev, GenerationData d, Ctx cur)
+    {
+        ValidateUser(cur);
+        if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered event of type {ev.Type} without known state for current goroutine {cur.G}");
+        ulong desc = s.End(ev.Type);
+        if (ev.Type == Ev.STWEnd) ev.A0 = desc;
+        Push(ev, cur, d);
+        return true;
+    }
+
+    private bool AllocFree(ref Event ev, GenerationData d, Ctx cur)
+    {
+        Validate(cur, Req.Must, Req.May, Req.May);
+        Push(ev, cur, d);
+        return true;
+    }
+
+    /// <summary>Event kind of a wire type (Go's <c>tracev2Type2Kind</c>).</summary>
+    internal static EventKind KindOf(byte type) => Kinds[type];
+
+    private static readonly EventKind[] Kinds = BuildKinds();
+
+    private static EventKind[] BuildKinds()
+    {
+        var k = new EventKind[256];
+        k[Ev.CPUSample] = EventKind.StackSample;
+        k[Ev.ProcsChange] = k[Ev.HeapAlloc] = k[Ev.HeapGoal] = EventKind.Metric;
+        foreach (var t in new[] { Ev.ProcStart, Ev.ProcStop, Ev.ProcSteal, Ev.ProcStatus, Ev.GoCreate, Ev.GoCreateSyscall, Ev.GoStart,
+                     Ev.GoDestroy, Ev.GoDestroySyscall, Ev.GoStop, Ev.GoBlock, Ev.GoUnblock, Ev.GoSyscallBegin, Ev.GoSyscallEnd,
+                     Ev.GoSyscallEndBlocked, Ev.GoStatus, Ev.GoSwitch, Ev.GoSwitchDestroy, Ev.GoCreateBlocked, Ev.GoStatusStack })
+            k[t] = EventKind.StateTransition;
+        k[Ev.STWBegin] = k[Ev.GCBegin] = k[Ev.GCSweepBegin] = k[Ev.GCMarkAssistBegin] = EventKind.RangeBegin;
+        k[Ev.STWEnd] = k[Ev.GCEnd] = k[Ev.GCSweepEnd] = k[Ev.GCMarkAssistEnd] = EventKind.RangeEnd;
+        k[Ev.GCActive] = k[Ev.GCSweepActive] = k[Ev.GCMarkAssistActive] = EventKind.RangeActive;
+        k[Ev.GoLabel] = EventKind.Label;
+        k[Ev.UserTaskBegin] = EventKind.TaskBegin;
+        k[Ev.UserTaskEnd] = EventKind.TaskEnd;
+        k[Ev.UserRegionBegin] = EventKind.RegionBegin;
+        k[Ev.UserRegionEnd] = EventKind.RegionEnd;
+        k[Ev.UserLog] = EventKind.Log;
+        for (int t = Ev.Span; t <= Ev.GoroutineStackFree; t++) k[t] = EventKind.Experimental;
+        k[Ev.SyncMarker] = EventKind.Sync;
+        return k;
+    }
+}
+
+/// <summary>An inconsistency found by the ordering; the reader wraps it into a <see cref="TraceFormatException"/>.</summary>
+internal sealed class OrderingException(string reason) : Exception(reason);
+
+/// <summary>Growable FIFO ring buffer of events (Go's <c>queue[Event]</c>).</summary>
+internal sealed class EventQueue
+{
+    private Event[] _buf = new Event[16];
+    private int _start, _count;
+
+    public int Count => _count;
+
+    public ref Event PushRef()
+    {
+        if (_count == _buf.Length)
+        {
+            var n = new Event[_buf.Length * 2];
+            for (int i = 0; i < _count; i++) n[i] = _buf[(_start + i) % _buf.Length];
+            _buf = n;
+            _start = 0;
+        }
+        return ref _buf[(_start + _count++) % _buf.Length];
+    }
+
+    public bool TryPop(out Event ev)
+    {
+        if (_count == 0)
+        {
+            ev = default;
+            return false;
+        }
+        ref var slot = ref _buf[_start];
+        ev = slot;
+        slot = default;
+        _start = (_start + 1) % _buf.Length;
+        _count--;
+        return true;
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_buf);
+        _start = _count = 0;
+    }
+}

@@ -1,0 +1,379 @@
+using System.Text;
+
+namespace GoTrace.Format;
+
+/// <summary>
+/// Reads a Go execution trace (formats of Go 1.22–1.27) from a stream and yields the one totally ordered
+/// stream of events that Go's <c>internal/trace.Reader</c> yields, one generation in memory at a time.
+/// </summary>
+/// <remarks>
+/// The algorithm (<c>src/internal/trace/reader.go</c>): read a generation; merge the per-thread batch
+/// cursors through a min-heap on the next event's time; emit the heap root if the ordering state machine
+/// accepts it, otherwise sort the frontier and take the first thread that can advance; inject CPU samples
+/// by time; open every generation with a Sync event and end the trace with one. Every returned event's table
+/// IDs are validated and its time forced strictly increasing. Errors surface as
+/// <see cref="TraceFormatException"/> after every event that could be ordered before them.
+/// </remarks>
+public sealed class TraceReader
+{
+    private readonly ByteSource _src;
+    private readonly GenerationReader _gens;
+    private readonly Ordering _order = new();
+    private readonly List<Cursor> _frontier = [];
+    private RawGeneration? _gen;
+    private CpuSample[] _cpu = [];
+    private int _cpuNext;
+    private long _lastTs;
+    private int _syncs;
+    private bool _done;
+    private TraceFormatException? _failed;
+    // Go 1.22–1.25 ("spill") bookkeeping and Go 1.26's deferred read error.
+    private TraceFormatException? _spillErr;
+    private bool _spillErrSync;
+    private TraceFormatException? _pendingErr;
+
+    /// <summary>Header version: 22, 23, 25 or 26 (the "go 1.NN trace" header).</summary>
+    public int Version { get; }
+
+    /// <summary>Number of bytes of the file read so far (for progress reporting).</summary>
+    public long BytesRead => _src.Offset;
+
+    /// <summary>Number of the generation whose events are being returned, or 0.</summary>
+    public ulong CurrentGeneration => _gen?.Data.Number ?? 0;
+
+    private TraceReader(ByteSource src, int version)
+    {
+        _src = src;
+        Version = version;
+        _gens = new GenerationReader(src, version);
+    }
+
+    /// <summary>Reads the header; throws <see cref="TraceFormatException"/> if this is not a supported trace.</summary>
+    public static TraceReader Open(Stream stream)
+    {
+        var src = new ByteSource(stream);
+        int v = TraceHeader.Read(src);
+        return new TraceReader(src, v);
+    }
+
+    private sealed class Cursor(long thread, List<BatchRef> batches)
+    {
+        public readonly long Thread = thread;
+        public readonly List<BatchRef> Batches = batches;
+        public int Idx, Off;
+        public long LastTs;
+        public Event Ev;
+        public long EvOffset;
+    }
+
+    /// <summary>Returns the next event; false at the end of the trace. Throws <see cref="TraceFormatException"/> on damage.</summary>
+    public bool TryRead(out Event ev)
+    {
+        if (_failed is not null) throw _failed;
+        if (_done)
+        {
+            ev = default;
+            return false;
+        }
+        try
+        {
+            ev = Next();
+            if (ev.Type != Ev.SyncMarker) ValidateTableIds(in ev);
+        }
+        catch (TraceFormatException e)
+        {
+            _failed = e;
+            throw;
+        }
+        catch (OrderingException e)
+        {
+            _failed = new TraceFormatException(e.Message, "ordering events", -1, CurrentGeneration);
+            throw _failed;
+        }
+        if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
+        _lastTs = ev.Time;
+        return true;
+    }
+
+    private Event SyncEvent(GenerationData? d, long time)
+    {
+        _syncs++;
+        return new Event
+        {
+            Kind = EventKind.Sync, Type = Ev.SyncMarker, Time = time, Thread = -1, Proc = -1, Goroutine = -1,
+            Extra = (ulong)_syncs, Generation = d,
+        };
+    }
+
+    private Event Next()
+    {
+        if (_order.Queue.TryPop(out var queued)) return queued;
+
+        if (_frontier.Count == 0 && _cpuNext >= _cpu.Length)
+        {
+            if (Version < 26) return NextGenerationWithSpill();
+            if (_pendingErr is not null) throw _pendingErr;
+            RawGeneration? g;
+            try
+            {
+                g = _gens.ReadGeneration26();
+            }
+            catch (TraceFormatException e)
+            {
+                _pendingErr = e;
+                _gen = null;
+                return SyncEvent(null, _lastTs);
+            }
+            return Install(g);
+        }
+
+        if (_cpuNext < _cpu.Length && (_frontier.Count == 0 || _cpu[_cpuNext].Time < _frontier[0].Ev.Time))
+        {
+            var s = _cpu[_cpuNext++];
+            return new Event
+            {
+                Kind = EventKind.StackSample, Type = Ev.CPUSample, Time = s.Time, Thread = s.Thread, Proc = s.Proc,
+                Goroutine = s.Goroutine, A0 = s.Stack, Generation = _gen!.Data,
+            };
+        }
+
+        if (_frontier.Count == 0)
+            throw new TraceFormatException("broken trace: frontier is empty", "ordering events", -1, CurrentGeneration);
+        if (!TryAdvance(0))
+        {
+            GoSort.SortFunc(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_frontier), static (a, b) => a.Ev.Time.CompareTo(b.Ev.Time));
+            bool success = false;
+            for (int i = 1; i < _frontier.Count; i++)
+            {
+                if (TryAdvance(i))
+                {
+                    success = true;
+                    break;
+                }
+            }
+            if (!success)
+                throw new TraceFormatException("broken trace: failed to advance: frontier:\n" + DumpFrontier(), "ordering events", -1, CurrentGeneration);
+        }
+        if (!_order.Queue.TryPop(out var ev))
+            throw new InvalidOperationException("invariant violation: advance successful, but queue is empty");
+        return ev;
+    }
+
+    private string DumpFrontier()
+    {
+        var sb = new StringBuilder();
+        sb.Append("[gen=").Append(CurrentGeneration).Append("]\n\n");
+        foreach (var c in _frontier)
+        {
+            var spec = Specs.Table[c.Ev.Type];
+            sb.Append("M ").Append(c.Thread).Append(" [").Append(spec?.Name ?? c.Ev.Type.ToString(System.Globalization.CultureInfo.InvariantCulture))
+              .Append(" time=").Append(c.Ev.Time);
+            if (spec is not null)
+                for (int i = 0; i < spec.Args.Length; i++) sb.Append(' ').Append(spec.Args[i]).Append('=').Append(c.Ev.Arg(i));
+            sb.Append("]\n");
+        }
+        return sb.ToString();
+    }
+
+    private bool TryAdvance(int i)
+    {
+        var c = _frontier[i];
+        bool ok;
+        try
+        {
+            ok = _order.Advance(ref c.Ev, _gen!.Data, c.Thread, _gen.Data.Number);
+        }
+        catch (OrderingException e)
+        {
+            throw new TraceFormatException(e.Message, $"ordering {c.Ev.WireName} event", c.EvOffset, _gen!.Data.Number, c.Thread);
+        }
+        if (!ok) return false;
+        if (ReadNext(c)) Heap.Update(_frontier, i);
+        else Heap.Remove(_frontier, i);
+        return true;
+    }
+
+    private Event NextGenerationWithSpill()
+    {
+        if (_spillErr is not null)
+        {
+            if (_spillErrSync) throw _spillErr;
+            _spillErrSync = true;
+            return SyncEvent(null, _lastTs);
+        }
+        if (_gen is not null && !_gens.HasSpill)
+        {
+            _done = true;
+            return SyncEvent(null, _lastTs);
+        }
+        RawGeneration? g;
+        try
+        {
+            (g, _spillErr) = _gens.ReadGenerationWithSpill();
+        }
+        catch (TraceFormatException e)
+        {
+            g = null;
+            _spillErr = e;
+        }
+        if (g is null)
+        {
+            _gen = null;
+            _spillErrSync = true;
+            return SyncEvent(null, _lastTs);
+        }
+        return Install(g);
+    }
+
+    private Event Install(RawGeneration? g)
+    {
+        if (g is null)
+        {
+            _gen = null;
+            _done = true;
+            return SyncEvent(null, _lastTs);
+        }
+        _gen = g;
+        _cpu = g.CpuSamples;
+        _cpuNext = 0;
+        foreach (var m in g.ThreadOrder)
+        {
+            var c = new Cursor(m, g.Batches[m]);
+            if (!ReadNext(c)) continue;
+            Heap.Insert(_frontier, c);
+        }
+        return SyncEvent(g.Data, g.Data.Ns(g.Data.MinTs));
+    }
+
+    /// <summary>Decodes the cursor's next timed event (Go's <c>batchCursor.nextEvent</c>).</summary>
+    private bool ReadNext(Cursor c)
+    {
+        var batches = c.Batches;
+        while (c.Idx < batches.Count && batches[c.Idx].Length == c.Off)
+        {
+            c.Idx++;
+            c.Off = 0;
+            c.LastTs = 0;
+        }
+        if (c.Idx == batches.Count) return false;
+        var b = batches[c.Idx];
+        var d = _gen!.Data;
+        if (c.LastTs == 0) c.LastTs = d.Ns(b.Time);
+        var data = _gen.Buffer.AsSpan(b.Start + c.Off, b.Length - c.Off);
+        c.EvOffset = b.FileOffset + c.Off;
+        byte typ = data[0];
+        if (typ >= Ev.TableLength) throw DecodeError(c, $"found invalid event type: {typ}");
+        var spec = Specs.Table[typ];
+        if (spec is null || !spec.IsTimed) throw DecodeError(c, $"found event without a timestamp: type={typ}");
+        int n = 1;
+        int k = Uvarint.Decode(data[n..], out ulong dt);
+        if (k <= 0) throw DecodeError(c, "found invalid uvarint for timestamp");
+        n += k;
+        ref var ev = ref c.Ev;
+        ev = default;
+        ev.Type = typ;
+        int nargs = spec.Args.Length;
+        for (int i = 0; i < nargs; i++)
+        {
+            k = Uvarint.Decode(data[n..], out ulong a);
+            if (k <= 0) throw DecodeError(c, "found invalid uvarint");
+            n += k;
+            switch (i)
+            {
+                case 0: ev.A0 = a; break;
+                case 1: ev.A1 = a; break;
+                case 2: ev.A2 = a; break;
+                default: ev.A3 = a; break;
+            }
+        }
+        ev.Time = unchecked(d.Ns(dt) + c.LastTs);
+        c.LastTs = ev.Time;
+        c.Off += n;
+        return true;
+    }
+
+    private TraceFormatException DecodeError(Cursor c, string reason) =>
+        new(reason, "event", c.EvOffset, _gen!.Data.Number, c.Thread);
+
+    private static void ValidateTableIds(in Event ev)
+    {
+        var spec = Specs.Table[ev.Type];
+        if (spec is null || ev.Type == Ev.CPUSample) return;
+        var d = ev.Generation!;
+        foreach (int i in spec.StackArgs)
+        {
+            ulong id = ev.Arg(i);
+            if (!d.HasStack(id))
+                throw new TraceFormatException($"found invalid stack ID {id} for event {spec.Name}", "event", -1, d.Number, ev.Thread == -1 ? TraceFormatException.NoThreadKnown : ev.Thread);
+        }
+        foreach (int i in spec.StringArgs)
+        {
+            ulong id = ev.Arg(i);
+            if (!d.HasString(id))
+                throw new TraceFormatException($"found invalid string ID {id} for event {spec.Name}", "event", -1, d.Number, ev.Thread == -1 ? TraceFormatException.NoThreadKnown : ev.Thread);
+        }
+    }
+
+    /// <summary>The exact binary heap of the reference (<c>batchcursor.go</c>); ties depend on it.</summary>
+    private static class Heap
+    {
+        public static void Insert(List<Cursor> h, Cursor c)
+        {
+            h.Add(c);
+            SiftUp(h, h.Count - 1);
+        }
+
+        public static void Update(List<Cursor> h, int i)
+        {
+            if (SiftUp(h, i) != i) return;
+            SiftDown(h, i);
+        }
+
+        public static void Remove(List<Cursor> h, int i)
+        {
+            while (i > 0)
+            {
+                int p = (i - 1) / 2;
+                (h[p], h[i]) = (h[i], h[p]);
+                i = p;
+            }
+            int last = h.Count - 1;
+            (h[0], h[last]) = (h[last], h[0]);
+            h.RemoveAt(last);
+            SiftDown(h, 0);
+        }
+
+        private static int SiftUp(List<Cursor> h, int i)
+        {
+            while (i > 0)
+            {
+                int p = (i - 1) / 2;
+                if (h[p].Ev.Time <= h[i].Ev.Time) break;
+                (h[p], h[i]) = (h[i], h[p]);
+                i = p;
+            }
+            return i;
+        }
+
+        private static void SiftDown(List<Cursor> h, int i)
+        {
+            int len = h.Count;
+            while (true)
+            {
+                int m = i;
+                long mt = i < len ? h[i].Ev.Time : long.MaxValue;
+                int l = 2 * i + 1;
+                if (l < len && h[l].Ev.Time < mt)
+                {
+                    m = l;
+                    mt = h[l].Ev.Time;
+                }
+                int r = l + 1;
+                if (r < len && h[r].Ev.Time < mt) m = r;
+                if (m == i) return;
+                (h[i], h[m]) = (h[m], h[i]);
+                i = m;
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using System.CommandLine;
+using GoTrace.Server;
+
+var root = new RootCommand("gotrace: read Go execution traces (the backend of the Go Trace VS Code extension)");
+root.Subcommands.Add(DumpCommand.Create());
+return root.Parse(args).Invoke();
