@@ -61,9 +61,30 @@ public sealed class GenerationData
 
     internal byte[] RawStringArray(ulong id) => id == 0 ? [] : Strings.TryGetValue(id, out var s) ? s : [];
 
-    internal bool HasString(ulong id) => id == 0 || Strings.ContainsKey(id);
+    // PERF: presence bitmaps for the dense IDs the runtime assigns; validating every event's stack and string IDs
+    // through the dictionaries cost ~5% of `dump --count` on a 28 MB trace.
+    private bool[]? _stackPresent, _stringPresent;
 
-    internal bool HasStack(ulong id) => id == 0 || Stacks.ContainsKey(id);
+    internal bool HasString(ulong id) => id == 0 || (_stringPresent is { } a && id < (ulong)a.Length ? a[id] : Strings.ContainsKey(id));
+
+    internal bool HasStack(ulong id) => id == 0 || (_stackPresent is { } a && id < (ulong)a.Length ? a[id] : Stacks.ContainsKey(id));
+
+    /// <summary>Called once the generation's tables are complete: builds the presence bitmaps.</summary>
+    internal void Seal()
+    {
+        _stackPresent = Presence(Stacks.Keys);
+        _stringPresent = Presence(Strings.Keys);
+    }
+
+    private static bool[]? Presence(IEnumerable<ulong> ids)
+    {
+        ulong max = 0;
+        foreach (var id in ids) max = Math.Max(max, id);
+        if (max >= 1 << 22) return null;
+        var a = new bool[max + 1];
+        foreach (var id in ids) a[id] = true;
+        return a;
+    }
 
     /// <summary>String <paramref name="id"/> decoded as UTF-8 ("" for 0 or an unknown ID).</summary>
     public string String(ulong id)

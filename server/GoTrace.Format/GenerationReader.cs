@@ -216,6 +216,7 @@ internal sealed class GenerationReader
                     throw Error($"found invalid file string ID {f.FileId} for stack {id}", "stack table", -1, d.Number);
             }
         }
+        d.Seal();
         var samples = _samples.ToArray();
         for (int i = 0; i < samples.Length; i++)
             samples[i].Time = d.Ns((ulong)samples[i].Time);

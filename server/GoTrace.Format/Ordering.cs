@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace GoTrace.Format;
@@ -81,7 +82,8 @@ internal sealed class Ordering
         public Seq Seq;
     }
 
-    private sealed class MState
+    /// <summary>What a thread is running; cursors cache their thread's entry to skip a lookup per event.</summary>
+    internal sealed class MState
     {
         public long G = -1, P = -1;
     }
@@ -89,7 +91,7 @@ internal sealed class Ordering
     private enum GcState : byte { Undetermined, NotRunning, Running }
 
     private readonly Dictionary<long, GState> _g = [];
-    private readonly Dictionary<long, PState> _p = [];
+    private readonly SmallIdMap<PState> _p = new();
     private readonly Dictionary<long, MState> _m = [];
     private readonly Dictionary<ulong, (byte[] Name, ulong Parent)> _tasks = [];
     private ulong _gcSeq;
@@ -120,6 +122,7 @@ internal sealed class Ordering
 
     private static void ValidateUser(Ctx c) => Validate(c, Req.Must, Req.Must, Req.Must);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Push(in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
     {
         ref var e = ref Queue.PushRef();
@@ -143,18 +146,27 @@ internal sealed class Ordering
     /// Tries to advance <paramref name="ev"/>, read from thread <paramref name="m"/> in generation <paramref name="gen"/>.
     /// Returns false if it is not ready yet; throws <see cref="OrderingException"/> if the trace is inconsistent.
     /// </summary>
-    public bool Advance(ref Event ev, GenerationData d, long m, ulong gen)
+    public bool Advance(ref Event ev, GenerationData d, long m, ulong gen) => Advance(ref ev, d, m, m == -1 ? null : Thread(m), gen);
+
+    /// <summary>The state of thread <paramref name="m"/>, created on first use.</summary>
+    public MState Thread(long m)
+    {
+        if (!_m.TryGetValue(m, out var ms))
+        {
+            ms = new MState();
+            _m[m] = ms;
+        }
+        return ms;
+    }
+
+    /// <summary>As <see cref="Advance(ref Event, GenerationData, long, ulong)"/> with the thread's state already looked up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Advance(ref Event ev, GenerationData d, long m, MState? ms, ulong gen)
     {
         if (_initialGen == 0) _initialGen = gen;
         Ctx cur = new() { M = m, P = -1, G = -1 };
-        MState? ms = null;
-        if (m != -1)
+        if (ms is not null)
         {
-            if (!_m.TryGetValue(m, out ms))
-            {
-                ms = new MState();
-                _m[m] = ms;
-            }
             cur.P = ms.P;
             cur.G = ms.G;
         }
@@ -202,6 +214,7 @@ internal sealed class Ordering
         return ok;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Annotation(ref Event ev, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -209,6 +222,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcStatus(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
@@ -236,7 +250,7 @@ internal sealed class Ordering
         }
         else
         {
-            _p[pid] = new PState { Status = st, Seq = new Seq(gen, 0) };
+            _p.Add(pid, new PState { Status = st, Seq = new Seq(gen, 0) });
             old = gen == _initialGen ? ProcState.Undetermined : ProcState.NotExist;
         }
         if (st == PRunning || st == PSyscall) next.P = pid;
@@ -259,6 +273,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcStart(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
@@ -272,6 +287,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcStop(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (!_p.TryGetValue(cur.P, out var s)) throw Fail($"event ProcStop for proc ({cur.P}) that doesn't exist");
@@ -283,6 +299,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcSteal(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
@@ -312,6 +329,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoStatus(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
@@ -364,6 +382,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoCreate(ref Event ev, GenerationData d, ulong gen, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -384,6 +403,7 @@ internal sealed class Ordering
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoStopExec(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
@@ -409,6 +429,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoStart(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
@@ -422,6 +443,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoUnblock(ref Event ev, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
@@ -433,6 +455,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSwitch(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
@@ -460,6 +483,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSyscallBegin(ref Event ev, GenerationData d, ulong gen, Ctx cur)
     {
         ValidateUser(cur);
@@ -474,6 +498,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSyscallEnd(ref Event ev, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -486,6 +511,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSyscallEndBlocked(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (cur.P != -1)
@@ -501,6 +527,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoCreateSyscall(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.MustNot);
@@ -512,6 +539,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoDestroySyscall(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.Must);
@@ -532,6 +560,7 @@ internal sealed class Ordering
 
     private static string NameKey(GenerationData d, ulong id) => Encoding.Latin1.GetString(d.RawString(id));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TaskBegin(ref Event ev, GenerationData d, Ctx cur)
     {
         ulong id = ev.A0;
@@ -544,6 +573,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TaskEnd(ref Event ev, GenerationData d, Ctx cur)
     {
         if (_tasks.Remove(ev.A0, out var t))
@@ -561,6 +591,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RegionBegin(ref Event ev, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -571,6 +602,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RegionEnd(ref Event ev, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -588,6 +620,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GcActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
     {
         ulong seq = ev.A0;
@@ -607,6 +640,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GcBegin(ref Event ev, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
@@ -626,6 +660,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GcEnd(ref Event ev, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
@@ -639,6 +674,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HeapMetric(ref Event ev, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -653,6 +689,7 @@ internal sealed class Ordering
         return p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SweepBegin(ref Event ev, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -661,6 +698,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SweepActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
     {
         long pid = (long)ev.A0;
@@ -670,6 +708,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SweepEnd(ref Event ev, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -678,6 +717,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoRangeBegin(ref Event ev, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -688,6 +728,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoRangeActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
@@ -697,6 +738,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoRangeEnd(ref Event ev, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -707,6 +749,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AllocFree(ref Event ev, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.May, Req.May);
@@ -743,6 +786,42 @@ internal sealed class Ordering
     }
 }
 
+/// <summary>Values by small non-negative ID (proc IDs): an array for IDs below 4096, a dictionary for anything else.</summary>
+internal sealed class SmallIdMap<T> where T : class
+{
+    private const int Dense = 4096;
+    private T?[] _dense = new T?[64];
+    private readonly Dictionary<long, T> _sparse = [];
+
+    public bool TryGetValue(long id, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
+    {
+        if ((ulong)id < (ulong)_dense.Length)
+        {
+            value = _dense[id];
+            return value is not null;
+        }
+        if ((ulong)id < Dense)
+        {
+            value = null;
+            return false;
+        }
+        return _sparse.TryGetValue(id, out value);
+    }
+
+    public void Add(long id, T value)
+    {
+        if ((ulong)id < Dense)
+        {
+            if (id >= _dense.Length) Array.Resize(ref _dense, Math.Min(Dense, Math.Max((int)id + 1, _dense.Length * 2)));
+            _dense[id] = value;
+        }
+        else
+        {
+            _sparse[id] = value;
+        }
+    }
+}
+
 /// <summary>An inconsistency found by the ordering; the reader wraps it into a <see cref="TraceFormatException"/>.</summary>
 internal sealed class OrderingException(string reason) : Exception(reason);
 
@@ -754,6 +833,7 @@ internal sealed class EventQueue
 
     public int Count => _count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ref Event PushRef()
     {
         if (_count == _buf.Length)
@@ -766,6 +846,7 @@ internal sealed class EventQueue
         return ref _buf[(_start + _count++) % _buf.Length];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryPop(out Event ev)
     {
         if (_count == 0)

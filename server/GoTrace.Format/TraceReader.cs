@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace GoTrace.Format;
@@ -56,9 +57,10 @@ public sealed class TraceReader
         return new TraceReader(src, v);
     }
 
-    private sealed class Cursor(long thread, List<BatchRef> batches)
+    private sealed class Cursor(long thread, List<BatchRef> batches, Ordering.MState? state)
     {
         public readonly long Thread = thread;
+        public readonly Ordering.MState? State = state;
         public readonly List<BatchRef> Batches = batches;
         public int Idx, Off;
         public long LastTs;
@@ -67,6 +69,7 @@ public sealed class TraceReader
     }
 
     /// <summary>Returns the next event; false at the end of the trace. Throws <see cref="TraceFormatException"/> on damage.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out Event ev)
     {
         if (_failed is not null) throw _failed;
@@ -77,7 +80,7 @@ public sealed class TraceReader
         }
         try
         {
-            ev = Next();
+            Next(out ev);
             if (ev.Type != Ev.SyncMarker) ValidateTableIds(in ev);
         }
         catch (TraceFormatException e)
@@ -105,13 +108,18 @@ public sealed class TraceReader
         };
     }
 
-    private Event Next()
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Next(out Event ev)
     {
-        if (_order.Queue.TryPop(out var queued)) return queued;
+        if (_order.Queue.TryPop(out ev)) return;
 
         if (_frontier.Count == 0 && _cpuNext >= _cpu.Length)
         {
-            if (Version < 26) return NextGenerationWithSpill();
+            if (Version < 26)
+            {
+                ev = NextGenerationWithSpill();
+                return;
+            }
             if (_pendingErr is not null) throw _pendingErr;
             RawGeneration? g;
             try
@@ -122,19 +130,22 @@ public sealed class TraceReader
             {
                 _pendingErr = e;
                 _gen = null;
-                return SyncEvent(null, _lastTs);
+                ev = SyncEvent(null, _lastTs);
+                return;
             }
-            return Install(g);
+            ev = Install(g);
+            return;
         }
 
         if (_cpuNext < _cpu.Length && (_frontier.Count == 0 || _cpu[_cpuNext].Time < _frontier[0].Ev.Time))
         {
             var s = _cpu[_cpuNext++];
-            return new Event
+            ev = new Event
             {
                 Kind = EventKind.StackSample, Type = Ev.CPUSample, Time = s.Time, Thread = s.Thread, Proc = s.Proc,
                 Goroutine = s.Goroutine, A0 = s.Stack, Generation = _gen!.Data,
             };
+            return;
         }
 
         if (_frontier.Count == 0)
@@ -154,9 +165,8 @@ public sealed class TraceReader
             if (!success)
                 throw new TraceFormatException("broken trace: failed to advance: frontier:\n" + DumpFrontier(), "ordering events", -1, CurrentGeneration);
         }
-        if (!_order.Queue.TryPop(out var ev))
+        if (!_order.Queue.TryPop(out ev))
             throw new InvalidOperationException("invariant violation: advance successful, but queue is empty");
-        return ev;
     }
 
     private string DumpFrontier()
@@ -175,13 +185,14 @@ public sealed class TraceReader
         return sb.ToString();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryAdvance(int i)
     {
         var c = _frontier[i];
         bool ok;
         try
         {
-            ok = _order.Advance(ref c.Ev, _gen!.Data, c.Thread, _gen.Data.Number);
+            ok = _order.Advance(ref c.Ev, _gen!.Data, c.Thread, c.State, _gen.Data.Number);
         }
         catch (OrderingException e)
         {
@@ -238,7 +249,7 @@ public sealed class TraceReader
         _cpuNext = 0;
         foreach (var m in g.ThreadOrder)
         {
-            var c = new Cursor(m, g.Batches[m]);
+            var c = new Cursor(m, g.Batches[m], m == -1 ? null : _order.Thread(m));
             if (!ReadNext(c)) continue;
             Heap.Insert(_frontier, c);
         }
@@ -246,6 +257,7 @@ public sealed class TraceReader
     }
 
     /// <summary>Decodes the cursor's next timed event (Go's <c>batchCursor.nextEvent</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadNext(Cursor c)
     {
         var batches = c.Batches;
@@ -266,26 +278,39 @@ public sealed class TraceReader
         var spec = Specs.Table[typ];
         if (spec is null || !spec.IsTimed) throw DecodeError(c, $"found event without a timestamp: type={typ}");
         int n = 1;
-        int k = Uvarint.Decode(data[n..], out ulong dt);
-        if (k <= 0) throw DecodeError(c, "found invalid uvarint for timestamp");
-        n += k;
+        ulong dt;
+        int k;
+        if (data.Length > 1 && data[1] < 0x80)
+        {
+            dt = data[1];
+            n = 2;
+        }
+        else
+        {
+            k = Uvarint.Decode(data[n..], out dt);
+            if (k <= 0) throw DecodeError(c, "found invalid uvarint for timestamp");
+            n += k;
+        }
         ref var ev = ref c.Ev;
         ev = default;
         ev.Type = typ;
         int nargs = spec.Args.Length;
+        Span<ulong> args = stackalloc ulong[4];
         for (int i = 0; i < nargs; i++)
         {
-            k = Uvarint.Decode(data[n..], out ulong a);
+            if (n < data.Length && data[n] < 0x80)
+            {
+                args[i] = data[n++];
+                continue;
+            }
+            k = Uvarint.Decode(data[n..], out args[i]);
             if (k <= 0) throw DecodeError(c, "found invalid uvarint");
             n += k;
-            switch (i)
-            {
-                case 0: ev.A0 = a; break;
-                case 1: ev.A1 = a; break;
-                case 2: ev.A2 = a; break;
-                default: ev.A3 = a; break;
-            }
         }
+        ev.A0 = args[0];
+        ev.A1 = args[1];
+        ev.A2 = args[2];
+        ev.A3 = args[3];
         ev.Time = unchecked(d.Ns(dt) + c.LastTs);
         c.LastTs = ev.Time;
         c.Off += n;
@@ -295,6 +320,7 @@ public sealed class TraceReader
     private TraceFormatException DecodeError(Cursor c, string reason) =>
         new(reason, "event", c.EvOffset, _gen!.Data.Number, c.Thread);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValidateTableIds(in Event ev)
     {
         var spec = Specs.Table[ev.Type];
@@ -317,18 +343,21 @@ public sealed class TraceReader
     /// <summary>The exact binary heap of the reference (<c>batchcursor.go</c>); ties depend on it.</summary>
     private static class Heap
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Insert(List<Cursor> h, Cursor c)
         {
             h.Add(c);
             SiftUp(h, h.Count - 1);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Update(List<Cursor> h, int i)
         {
             if (SiftUp(h, i) != i) return;
             SiftDown(h, i);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Remove(List<Cursor> h, int i)
         {
             while (i > 0)
@@ -343,6 +372,7 @@ public sealed class TraceReader
             SiftDown(h, 0);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int SiftUp(List<Cursor> h, int i)
         {
             while (i > 0)
@@ -355,6 +385,7 @@ public sealed class TraceReader
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void SiftDown(List<Cursor> h, int i)
         {
             int len = h.Count;
