@@ -204,7 +204,9 @@ internal sealed class GenerationReader
         var d = g.Data;
         if (!d.HasFrequency) throw Error("no frequency event found", "generation", -1, d.Number);
         if (_version >= 25 && !d.HasClockSnapshot) throw Error("no clock snapshot event found", "generation", -1, d.Number);
-        foreach (var (id, pcs) in d.Stacks)
+        // Go walks the stack table in ID order when its IDs are dense (always, for real traces), so the first
+        // bad frame it reports is the one of the lowest stack ID.
+        foreach (var (id, pcs) in d.Stacks.OrderBy(kv => kv.Key))
         {
             foreach (var pc in pcs)
             {

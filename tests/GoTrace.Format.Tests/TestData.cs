@@ -93,6 +93,14 @@ internal static class Dumper
     }
 
     public static (byte[] Output, TraceFormatException? Error, int Events) Dump(byte[] file) => Dump(new MemoryStream(file, writable: false));
+
+    /// <summary>Dumps on a worker thread and fails if that takes longer than <paramref name="limit"/> (a hang is a bug).</summary>
+    public static (byte[] Output, TraceFormatException? Error, int Events) DumpWithin(byte[] file, TimeSpan limit, string what)
+    {
+        var task = Task.Run(() => Dump(file));
+        if (!task.Wait(limit)) Assert.Fail($"{what}: the reader did not finish within {limit}");
+        return task.Result; // any exception other than TraceFormatException fails the test here
+    }
 }
 
 /// <summary>A stream that returns at most <c>chunk</c> bytes per read, to prove the reader does not depend on read sizes.</summary>

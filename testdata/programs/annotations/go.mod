@@ -1,0 +1,3 @@
+module gotrace.test/annotations
+
+go 1.19

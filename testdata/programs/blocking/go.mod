@@ -1,0 +1,3 @@
+module gotrace.test/blocking
+
+go 1.19

@@ -1,0 +1,3 @@
+module gotrace.test/cgocallback
+
+go 1.19

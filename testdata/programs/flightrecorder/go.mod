@@ -1,0 +1,3 @@
+module gotrace.test/flightrecorder
+
+go 1.19

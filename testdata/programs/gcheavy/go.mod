@@ -1,0 +1,3 @@
+module gotrace.test/gcheavy
+
+go 1.19

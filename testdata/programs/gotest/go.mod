@@ -1,0 +1,3 @@
+module gotrace.test/gotest
+
+go 1.19

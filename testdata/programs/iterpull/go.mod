@@ -1,0 +1,3 @@
+module gotrace.test/iterpull
+
+go 1.19

@@ -1,0 +1,3 @@
+module gotrace.test/netio
+
+go 1.19

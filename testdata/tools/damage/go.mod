@@ -1,0 +1,3 @@
+module gotrace.test/damage
+
+go 1.19
