@@ -64,14 +64,11 @@ public struct Event
     /// <summary>New state of a state transition.</summary>
     internal byte NewState;
 
-    /// <summary>Wire arguments after <c>dt</c> (for CPU samples: stack in A0).</summary>
+    /// <summary>Wire arguments after <c>dt</c> (for CPU samples: stack in A0; for TaskEnd, A2 is an extra-string index).</summary>
     internal ulong A0, A1, A2, A3;
 
     /// <summary>Extra value attached by the ordering (TaskEnd: parent task; Sync: N).</summary>
     internal ulong Extra;
-
-    /// <summary>Extra bytes attached by the ordering (TaskEnd: the task's type, as raw bytes).</summary>
-    internal byte[]? ExtraRaw;
 
     /// <summary>The generation whose tables resolve this event's strings and stacks (null for a Sync without data).</summary>
     public GenerationData? Generation;
@@ -188,7 +185,7 @@ public struct Event
 
     public readonly ulong TaskParent => Type == Ev.UserTaskBegin ? A1 : Extra;
 
-    public readonly string TaskType => Type == Ev.UserTaskBegin ? Generation!.String(A2) : GenerationData.Decode(ExtraRaw);
+    public readonly string TaskType => Type == Ev.UserTaskBegin ? Generation!.String(A2) : GenerationData.Decode(Generation!.ExtraString(A2));
 
     /// <summary>Task of a region or log event (0 = background).</summary>
     public readonly ulong RegionTask => A0;

@@ -65,6 +65,24 @@ public sealed class GenerationData
     // through the dictionaries cost ~5% of `dump --count` on a 28 MB trace.
     private bool[]? _stackPresent, _stringPresent;
 
+    // Strings the ordering carries across generations by value (task names for TaskEnd), as Go's evTable.extraStrings.
+    private readonly List<byte[]> _extra = [];
+    private readonly Lock _extraLock = new();
+
+    internal ulong AddExtraString(byte[] s)
+    {
+        lock (_extraLock)
+        {
+            _extra.Add(s);
+            return (ulong)(_extra.Count - 1);
+        }
+    }
+
+    internal byte[] ExtraString(ulong i)
+    {
+        lock (_extraLock) return i < (ulong)_extra.Count ? _extra[(int)i] : [];
+    }
+
     internal bool HasString(ulong id) => id == 0 || (_stringPresent is { } a && id < (ulong)a.Length ? a[id] : Strings.ContainsKey(id));
 
     internal bool HasStack(ulong id) => id == 0 || (_stackPresent is { } a && id < (ulong)a.Length ? a[id] : Stacks.ContainsKey(id));

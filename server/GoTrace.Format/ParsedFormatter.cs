@@ -63,7 +63,7 @@ public static class ParsedFormatter
             case EventKind.TaskBegin or EventKind.TaskEnd:
                 w.Ascii(" ID=").UInt(e.TaskId).Ascii(" Parent=").UInt(e.TaskParent).Ascii(" Type=");
                 if (e.Type == Ev.UserTaskBegin) w.Quote(d!.RawString(e.A2));
-                else w.Quote(e.ExtraRaw ?? []);
+                else w.Quote(d!.ExtraString(e.A2));
                 break;
             case EventKind.RegionBegin or EventKind.RegionEnd:
                 w.Ascii(" Task=").UInt(e.A0).Ascii(" Type=").Quote(d!.RawString(e.A1));

@@ -68,3 +68,40 @@ public sealed class GoTextTests
         }
     }
 }
+
+public sealed class LongMapTests
+{
+    private sealed class Box(long v)
+    {
+        public readonly long V = v;
+    }
+
+    [Fact]
+    public void LongMap_agrees_with_a_dictionary_under_random_inserts_and_removes()
+    {
+        var map = new LongMap<Box>();
+        var reference = new Dictionary<long, Box>();
+        var rng = new Random(7);
+        for (int i = 0; i < 200_000; i++)
+        {
+            // Small key range forces collisions, removals of present and absent keys, and growth.
+            long key = rng.Next(0, 3000) * (rng.Next(2) == 0 ? 1 : 1L << 33);
+            switch (rng.Next(3))
+            {
+                case 0:
+                    var b = new Box(key);
+                    map[key] = b;
+                    reference[key] = b;
+                    break;
+                case 1:
+                    Assert.Equal(reference.Remove(key), map.Remove(key));
+                    break;
+                default:
+                    Assert.Equal(reference.TryGetValue(key, out var r), map.TryGetValue(key, out var m));
+                    Assert.Same(r, m);
+                    break;
+            }
+        }
+        foreach (var (k, v) in reference) Assert.True(map.TryGetValue(k, out var m) && ReferenceEquals(m, v));
+    }
+}
