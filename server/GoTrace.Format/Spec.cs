@@ -50,6 +50,33 @@ internal static class Specs
 {
     public static readonly EventSpec?[] Table = Build();
 
+    /// <summary>Per wire type: number of arguments after <c>dt</c> for timed events, -1 for anything else.</summary>
+    public static readonly sbyte[] TimedArgCount = BuildArgCounts();
+
+    /// <summary>Per wire type: bit i set if argument i (after <c>dt</c>) is a stack ID (CPU samples excluded, as in Go).</summary>
+    public static readonly byte[] StackArgMask = BuildMask(s => s.StackArgs);
+
+    /// <summary>Per wire type: bit i set if argument i (after <c>dt</c>) is a string ID.</summary>
+    public static readonly byte[] StringArgMask = BuildMask(s => s.StringArgs);
+
+    private static sbyte[] BuildArgCounts()
+    {
+        var a = new sbyte[256];
+        for (int t = 0; t < 256; t++) a[t] = (sbyte)(t < Ev.TableLength && Table[t] is { IsTimed: true } s ? s.Args.Length : -1);
+        return a;
+    }
+
+    private static byte[] BuildMask(Func<EventSpec, int[]> pick)
+    {
+        var a = new byte[256];
+        for (int t = 0; t < 256; t++)
+        {
+            if (Table[t] is not { IsTimed: true } s) continue;
+            foreach (int i in pick(s)) a[t] |= (byte)(1 << i);
+        }
+        return a;
+    }
+
     private static EventSpec Timed(string name, string args, int since = 22, int[]? strings = null, int[]? stacks = null, byte start = 0) =>
         new(name, args.Length == 0 ? [] : args.Split(' '), strings ?? [], stacks ?? [], true, since, start, false);
 

@@ -20,7 +20,7 @@ public sealed class TraceReader
     private readonly ByteSource _src;
     private readonly GenerationReader _gens;
     private readonly Ordering _order = new();
-    private readonly List<Cursor> _frontier = [];
+    private readonly Frontier _frontier = new();
     private RawGeneration? _gen;
     private CpuSample[] _cpu = [];
     private int _cpuNext;
@@ -52,6 +52,10 @@ public sealed class TraceReader
     /// <summary>Reads the header; throws <see cref="TraceFormatException"/> if this is not a supported trace.</summary>
     public static TraceReader Open(Stream stream)
     {
+        // PERF: hot methods are compiled fully optimized on first call (AggressiveOptimization); if the tables they
+        // read are not initialized by then, every access pays a class-initialization check (measured: +20% time).
+        RuntimeHelpers.RunClassConstructor(typeof(Specs).TypeHandle);
+        RuntimeHelpers.RunClassConstructor(typeof(Ordering).TypeHandle);
         var src = new ByteSource(stream);
         int v = TraceHeader.Read(src);
         return new TraceReader(src, v);
@@ -152,7 +156,7 @@ public sealed class TraceReader
             throw new TraceFormatException("broken trace: frontier is empty", "ordering events", -1, CurrentGeneration);
         if (!TryAdvance(0))
         {
-            GoSort.SortFunc(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_frontier), static (a, b) => a.Ev.Time.CompareTo(b.Ev.Time));
+            GoSort.SortFunc(_frontier.AsSpan(), static (a, b) => a.Ev.Time.CompareTo(b.Ev.Time));
             bool success = false;
             for (int i = 1; i < _frontier.Count; i++)
             {
@@ -173,7 +177,7 @@ public sealed class TraceReader
     {
         var sb = new StringBuilder();
         sb.Append("[gen=").Append(CurrentGeneration).Append("]\n\n");
-        foreach (var c in _frontier)
+        foreach (var c in _frontier.AsSpan())
         {
             var spec = Specs.Table[c.Ev.Type];
             sb.Append("M ").Append(c.Thread).Append(" [").Append(spec?.Name ?? c.Ev.Type.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -199,8 +203,8 @@ public sealed class TraceReader
             throw new TraceFormatException(e.Message, $"ordering {c.Ev.WireName} event", c.EvOffset, _gen!.Data.Number, c.Thread);
         }
         if (!ok) return false;
-        if (ReadNext(c)) Heap.Update(_frontier, i);
-        else Heap.Remove(_frontier, i);
+        if (ReadNext(c)) _frontier.Update(i);
+        else _frontier.Remove(i);
         return true;
     }
 
@@ -251,7 +255,7 @@ public sealed class TraceReader
         {
             var c = new Cursor(m, g.Batches[m], m == -1 ? null : _order.Thread(m));
             if (!ReadNext(c)) continue;
-            Heap.Insert(_frontier, c);
+            _frontier.Insert(c);
         }
         return SyncEvent(g.Data, g.Data.Ns(g.Data.MinTs));
     }
@@ -274,9 +278,12 @@ public sealed class TraceReader
         var data = _gen.Buffer.AsSpan(b.Start + c.Off, b.Length - c.Off);
         c.EvOffset = b.FileOffset + c.Off;
         byte typ = data[0];
-        if (typ >= Ev.TableLength) throw DecodeError(c, $"found invalid event type: {typ}");
-        var spec = Specs.Table[typ];
-        if (spec is null || !spec.IsTimed) throw DecodeError(c, $"found event without a timestamp: type={typ}");
+        int nargs = Specs.TimedArgCount[typ];
+        if (nargs < 0)
+        {
+            if (typ >= Ev.TableLength) throw DecodeError(c, $"found invalid event type: {typ}");
+            throw DecodeError(c, $"found event without a timestamp: type={typ}");
+        }
         int n = 1;
         ulong dt;
         int k;
@@ -292,9 +299,8 @@ public sealed class TraceReader
             n += k;
         }
         ref var ev = ref c.Ev;
-        ev = default;
         ev.Type = typ;
-        int nargs = spec.Args.Length;
+        ev.Extra = 0;
         Span<ulong> args = stackalloc ulong[4];
         for (int i = 0; i < nargs; i++)
         {
@@ -323,61 +329,75 @@ public sealed class TraceReader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValidateTableIds(in Event ev)
     {
-        var spec = Specs.Table[ev.Type];
-        if (spec is null || ev.Type == Ev.CPUSample) return;
+        int stackMask = Specs.StackArgMask[ev.Type], stringMask = Specs.StringArgMask[ev.Type];
+        if ((stackMask | stringMask) == 0) return;
         var d = ev.Generation!;
-        foreach (int i in spec.StackArgs)
+        // Stacks first, then strings, as Go's validateTableIDs reports them.
+        for (int i = 0; stackMask != 0; i++, stackMask >>= 1)
         {
-            ulong id = ev.Arg(i);
-            if (!d.HasStack(id))
-                throw new TraceFormatException($"found invalid stack ID {id} for event {spec.Name}", "event", -1, d.Number, ev.Thread == -1 ? TraceFormatException.NoThreadKnown : ev.Thread);
+            if ((stackMask & 1) != 0 && !d.HasStack(ev.Arg(i))) throw InvalidId("stack", ev, i);
         }
-        foreach (int i in spec.StringArgs)
+        for (int i = 0; stringMask != 0; i++, stringMask >>= 1)
         {
-            ulong id = ev.Arg(i);
-            if (!d.HasString(id))
-                throw new TraceFormatException($"found invalid string ID {id} for event {spec.Name}", "event", -1, d.Number, ev.Thread == -1 ? TraceFormatException.NoThreadKnown : ev.Thread);
+            if ((stringMask & 1) != 0 && !d.HasString(ev.Arg(i))) throw InvalidId("string", ev, i);
         }
     }
 
-    /// <summary>The exact binary heap of the reference (<c>batchcursor.go</c>); ties depend on it.</summary>
-    private static class Heap
+    private static TraceFormatException InvalidId(string table, in Event ev, int arg) =>
+        new($"found invalid {table} ID {ev.Arg(arg)} for event {Specs.Name(ev.Type)}", "event", -1, ev.Generation!.Number,
+            ev.Thread == -1 ? TraceFormatException.NoThreadKnown : ev.Thread);
+
+    /// <summary>
+    /// The frontier: per-thread cursors in exactly the binary min-heap of the reference (<c>batchcursor.go</c>),
+    /// keyed by the time of each cursor's next event. Ties depend on this exact shape.
+    /// </summary>
+    private sealed class Frontier
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Insert(List<Cursor> h, Cursor c)
+        private Cursor[] _h = new Cursor[16];
+
+        public int Count { get; private set; }
+
+        public Cursor this[int i] => _h[i];
+
+        public Span<Cursor> AsSpan() => _h.AsSpan(0, Count);
+
+        public void Insert(Cursor c)
         {
-            h.Add(c);
-            SiftUp(h, h.Count - 1);
+            if (Count == _h.Length) Array.Resize(ref _h, _h.Length * 2);
+            _h[Count++] = c;
+            SiftUp(Count - 1);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Update(List<Cursor> h, int i)
+        public void Update(int i)
         {
-            if (SiftUp(h, i) != i) return;
-            SiftDown(h, i);
+            if (SiftUp(i) != i) return;
+            SiftDown(i);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Remove(List<Cursor> h, int i)
+        public void Remove(int i)
         {
+            var h = _h;
             while (i > 0)
             {
                 int p = (i - 1) / 2;
                 (h[p], h[i]) = (h[i], h[p]);
                 i = p;
             }
-            int last = h.Count - 1;
+            int last = Count - 1;
             (h[0], h[last]) = (h[last], h[0]);
-            h.RemoveAt(last);
-            SiftDown(h, 0);
+            h[last] = null!;
+            Count = last;
+            SiftDown(0);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int SiftUp(List<Cursor> h, int i)
+        private int SiftUp(int i)
         {
+            var h = _h;
             while (i > 0)
             {
-                int p = (i - 1) / 2;
+                int p = (i - 1) >> 1;
                 if (h[p].Ev.Time <= h[i].Ev.Time) break;
                 (h[p], h[i]) = (h[i], h[p]);
                 i = p;
@@ -386,9 +406,10 @@ public sealed class TraceReader
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void SiftDown(List<Cursor> h, int i)
+        private void SiftDown(int i)
         {
-            int len = h.Count;
+            var h = _h;
+            int len = Count;
             while (true)
             {
                 int m = i;
