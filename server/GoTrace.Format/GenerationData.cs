@@ -140,6 +140,30 @@ public sealed class GenerationData
     internal ulong[] StackPcs(ulong id) => id != 0 && Stacks.TryGetValue(id, out var pcs) ? pcs : [];
 }
 
+/// <summary>
+/// Tick→ns conversion of one generation, exactly as the reference computes it (float64 multiply, truncate),
+/// with an exact integer shortcut when ns-per-tick is a small whole number (64 on every platform but Windows).
+/// </summary>
+internal sealed class TickClock
+{
+    private readonly double _nsPerTick;
+    private readonly ulong _factor, _limit;
+
+    public TickClock(double nsPerTick)
+    {
+        _nsPerTick = nsPerTick;
+        if (nsPerTick >= 1 && nsPerTick <= 1 << 20 && nsPerTick == Math.Floor(nsPerTick))
+        {
+            _factor = (ulong)nsPerTick;
+            // float64(t) * factor is exact (hence equal to the integer product) while the product stays below 2^53.
+            _limit = (1UL << 53) / _factor;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public long Ns(ulong ticks) => ticks < _limit ? (long)(ticks * _factor) : GoMath.FloatToInt64((double)ticks * _nsPerTick);
+}
+
 /// <summary>Numeric conversions with Go's semantics.</summary>
 internal static class GoMath
 {

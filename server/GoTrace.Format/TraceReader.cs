@@ -61,15 +61,40 @@ public sealed class TraceReader
         return new TraceReader(src, v);
     }
 
-    private sealed class Cursor(long thread, List<BatchRef> batches, Ordering.MState? state)
+    /// <summary>Walks the event batches of one thread in file order (Go's <c>batchCursor</c>).</summary>
+    private sealed class Cursor(long thread, List<BatchRef> batches, Ordering.MState? state, TickClock clock)
     {
         public readonly long Thread = thread;
         public readonly Ordering.MState? State = state;
         public readonly List<BatchRef> Batches = batches;
-        public int Idx, Off;
+        public readonly TickClock Clock = clock;
+        public int Idx = -1;
+        // The current batch: bytes [Pos, End) of Buf remain; FileBase maps buffer positions to file offsets.
+        public byte[] Buf = [];
+        public int Pos, End;
+        public long FileBase;
+        public ulong BatchTime;
         public long LastTs;
         public Event Ev;
         public long EvOffset;
+
+        /// <summary>Moves to the next non-empty batch; its time base restarts from the batch header.</summary>
+        public bool NextBatch(RawGeneration g)
+        {
+            while (++Idx < Batches.Count)
+            {
+                var b = Batches[Idx];
+                if (b.Length == 0) continue;
+                Buf = g.Buffer;
+                Pos = b.Start;
+                End = b.Start + b.Length;
+                FileBase = b.FileOffset - b.Start;
+                BatchTime = b.Time;
+                LastTs = Clock.Ns(b.Time);
+                return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>Returns the next event; false at the end of the trace. Throws <see cref="TraceFormatException"/> on damage.</summary>
@@ -249,11 +274,12 @@ public sealed class TraceReader
             return SyncEvent(null, _lastTs);
         }
         _gen = g;
+        var clock = new TickClock(g.Data.NsPerTick);
         _cpu = g.CpuSamples;
         _cpuNext = 0;
         foreach (var m in g.ThreadOrder)
         {
-            var c = new Cursor(m, g.Batches[m], m == -1 ? null : _order.Thread(m));
+            var c = new Cursor(m, g.Batches[m], m == -1 ? null : _order.Thread(m), clock);
             if (!ReadNext(c)) continue;
             _frontier.Insert(c);
         }
@@ -264,62 +290,63 @@ public sealed class TraceReader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadNext(Cursor c)
     {
-        var batches = c.Batches;
-        while (c.Idx < batches.Count && batches[c.Idx].Length == c.Off)
-        {
-            c.Idx++;
-            c.Off = 0;
-            c.LastTs = 0;
-        }
-        if (c.Idx == batches.Count) return false;
-        var b = batches[c.Idx];
-        var d = _gen!.Data;
-        if (c.LastTs == 0) c.LastTs = d.Ns(b.Time);
-        var data = _gen.Buffer.AsSpan(b.Start + c.Off, b.Length - c.Off);
-        c.EvOffset = b.FileOffset + c.Off;
-        byte typ = data[0];
+        if (c.Pos == c.End && !c.NextBatch(_gen!)) return false;
+        var buf = c.Buf;
+        int pos = c.Pos, end = c.End;
+        c.EvOffset = c.FileBase + pos;
+        byte typ = buf[pos];
         int nargs = Specs.TimedArgCount[typ];
         if (nargs < 0)
         {
             if (typ >= Ev.TableLength) throw DecodeError(c, $"found invalid event type: {typ}");
             throw DecodeError(c, $"found event without a timestamp: type={typ}");
         }
-        int n = 1;
+        pos++;
         ulong dt;
-        int k;
-        if (data.Length > 1 && data[1] < 0x80)
+        if (pos < end && buf[pos] < 0x80) dt = buf[pos++];
+        else if (!SlowVarint(buf, ref pos, end, out dt)) throw DecodeError(c, "found invalid uvarint for timestamp");
+        ulong a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        if (nargs > 0)
         {
-            dt = data[1];
-            n = 2;
-        }
-        else
-        {
-            k = Uvarint.Decode(data[n..], out dt);
-            if (k <= 0) throw DecodeError(c, "found invalid uvarint for timestamp");
-            n += k;
+            if (pos < end && buf[pos] < 0x80) a0 = buf[pos++];
+            else if (!SlowVarint(buf, ref pos, end, out a0)) throw DecodeError(c, "found invalid uvarint");
+            if (nargs > 1)
+            {
+                if (pos < end && buf[pos] < 0x80) a1 = buf[pos++];
+                else if (!SlowVarint(buf, ref pos, end, out a1)) throw DecodeError(c, "found invalid uvarint");
+                if (nargs > 2)
+                {
+                    if (pos < end && buf[pos] < 0x80) a2 = buf[pos++];
+                    else if (!SlowVarint(buf, ref pos, end, out a2)) throw DecodeError(c, "found invalid uvarint");
+                    if (nargs > 3)
+                    {
+                        if (pos < end && buf[pos] < 0x80) a3 = buf[pos++];
+                        else if (!SlowVarint(buf, ref pos, end, out a3)) throw DecodeError(c, "found invalid uvarint");
+                    }
+                }
+            }
         }
         ref var ev = ref c.Ev;
         ev.Type = typ;
         ev.Extra = 0;
-        Span<ulong> args = stackalloc ulong[4];
-        for (int i = 0; i < nargs; i++)
-        {
-            if (n < data.Length && data[n] < 0x80)
-            {
-                args[i] = data[n++];
-                continue;
-            }
-            k = Uvarint.Decode(data[n..], out args[i]);
-            if (k <= 0) throw DecodeError(c, "found invalid uvarint");
-            n += k;
-        }
-        ev.A0 = args[0];
-        ev.A1 = args[1];
-        ev.A2 = args[2];
-        ev.A3 = args[3];
-        ev.Time = unchecked(d.Ns(dt) + c.LastTs);
-        c.LastTs = ev.Time;
-        c.Off += n;
+        ev.A0 = a0;
+        ev.A1 = a1;
+        ev.A2 = a2;
+        ev.A3 = a3;
+        // As in Go, a running time of 0 (only in synthetic traces) restarts from the batch header.
+        if (c.LastTs == 0) c.LastTs = c.Clock.Ns(c.BatchTime);
+        long t = unchecked(c.Clock.Ns(dt) + c.LastTs);
+        ev.Time = t;
+        c.LastTs = t;
+        c.Pos = pos;
+        return true;
+    }
+
+    private static bool SlowVarint(byte[] buf, ref int pos, int end, out ulong v)
+    {
+        int n = Uvarint.Decode(buf.AsSpan(pos, end - pos), out v);
+        if (n <= 0) return false;
+        pos += n;
         return true;
     }
 
