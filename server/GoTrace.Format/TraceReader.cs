@@ -85,7 +85,7 @@ public sealed class TraceReader
             {
                 var b = Batches[Idx];
                 if (b.Length == 0) continue;
-                Buf = g.Buffer;
+                Buf = b.Chunk;
                 Pos = b.Start;
                 End = b.Start + b.Length;
                 FileBase = b.FileOffset - b.Start;
