@@ -101,6 +101,24 @@ internal sealed class Ordering
     /// <summary>FIFO of model events produced but not yet returned.</summary>
     public readonly EventQueue Queue = new();
 
+    // PERF: the first event an advance produces (almost always the only one) goes here rather than through the
+    // queue: one struct copy and no ring-buffer bookkeeping per event (~8% of `dump --count`).
+    private Event _first;
+    private bool _hasFirst;
+
+    /// <summary>Takes the first event produced by the last successful <see cref="Advance(ref Event, GenerationData, long, MState?, ulong)"/>; later ones are in <see cref="Queue"/>.</summary>
+    public bool TakeFirst(out Event ev)
+    {
+        if (!_hasFirst)
+        {
+            Unsafe.SkipInit(out ev);
+            return false;
+        }
+        ev = _first;
+        _hasFirst = false;
+        return true;
+    }
+
     private static Exception Fail(string reason) => new OrderingException(reason);
 
     private struct Ctx
@@ -125,7 +143,8 @@ internal sealed class Ordering
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Push(in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
     {
-        ref var e = ref Queue.PushRef();
+        ref var e = ref _hasFirst ? ref Queue.PushRef() : ref _first;
+        _hasFirst = true;
         e = ev;
         e.Thread = ctx.M;
         e.Proc = ctx.P;

@@ -194,7 +194,7 @@ public sealed class TraceReader
             if (!success)
                 throw new TraceFormatException("broken trace: failed to advance: frontier:\n" + DumpFrontier(), "ordering events", -1, CurrentGeneration);
         }
-        if (!_order.Queue.TryPop(out ev))
+        if (!_order.TakeFirst(out ev))
             throw new InvalidOperationException("invariant violation: advance successful, but queue is empty");
     }
 
