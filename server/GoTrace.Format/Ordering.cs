@@ -101,22 +101,16 @@ internal sealed class Ordering
     /// <summary>FIFO of model events produced but not yet returned.</summary>
     public readonly EventQueue Queue = new();
 
-    // PERF: the first event an advance produces (almost always the only one) goes here rather than through the
-    // queue: one struct copy and no ring-buffer bookkeeping per event (~8% of `dump --count`).
-    private Event _first;
+    // PERF: the first event an advance produces (almost always the only one) is written straight into the caller's
+    // output; only further ones go through the queue. Saves a struct copy and ring-buffer bookkeeping per event.
     private bool _hasFirst;
 
-    /// <summary>Takes the first event produced by the last successful <see cref="Advance(ref Event, GenerationData, long, MState?, ulong)"/>; later ones are in <see cref="Queue"/>.</summary>
-    public bool TakeFirst(out Event ev)
+    /// <summary>Whether the last advance wrote its first event into the output; resets the flag.</summary>
+    public bool TakeFirst()
     {
-        if (!_hasFirst)
-        {
-            Unsafe.SkipInit(out ev);
-            return false;
-        }
-        ev = _first;
+        bool had = _hasFirst;
         _hasFirst = false;
-        return true;
+        return had;
     }
 
     private static Exception Fail(string reason) => new OrderingException(reason);
@@ -141,9 +135,9 @@ internal sealed class Ordering
     private static void ValidateUser(Ctx c) => Validate(c, Req.Must, Req.Must, Req.Must);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Push(in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
+    private void Push(ref Event o, in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
     {
-        ref var e = ref _hasFirst ? ref Queue.PushRef() : ref _first;
+        ref var e = ref _hasFirst ? ref Queue.PushRef() : ref o;
         _hasFirst = true;
         e = ev;
         e.Thread = ctx.M;
@@ -155,17 +149,11 @@ internal sealed class Ordering
         e.NewState = newState;
     }
 
-    private void PushGo(in Event ev, Ctx ctx, GenerationData d, GoState from, GoState to) => Push(ev, ctx, d, (byte)from, (byte)to);
+    private void PushGo(ref Event o, in Event ev, Ctx ctx, GenerationData d, GoState from, GoState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
 
-    private void PushProc(in Event ev, Ctx ctx, GenerationData d, ProcState from, ProcState to) => Push(ev, ctx, d, (byte)from, (byte)to);
+    private void PushProc(ref Event o, in Event ev, Ctx ctx, GenerationData d, ProcState from, ProcState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
 
     private static Event Synth(byte type, long time, ulong a0 = 0, ulong a1 = 0) => new() { Type = type, Time = time, A0 = a0, A1 = a1 };
-
-    /// <summary>
-    /// Tries to advance <paramref name="ev"/>, read from thread <paramref name="m"/> in generation <paramref name="gen"/>.
-    /// Returns false if it is not ready yet; throws <see cref="OrderingException"/> if the trace is inconsistent.
-    /// </summary>
-    public bool Advance(ref Event ev, GenerationData d, long m, ulong gen) => Advance(ref ev, d, m, m == -1 ? null : Thread(m), gen);
 
     /// <summary>The state of thread <paramref name="m"/>, created on first use.</summary>
     public MState Thread(long m)
@@ -178,9 +166,13 @@ internal sealed class Ordering
         return ms;
     }
 
-    /// <summary>As <see cref="Advance(ref Event, GenerationData, long, ulong)"/> with the thread's state already looked up.</summary>
+    /// <summary>
+    /// Tries to advance <paramref name="ev"/>, read from thread <paramref name="m"/> in generation <paramref name="gen"/>.
+    /// Returns false if it is not ready yet; throws <see cref="OrderingException"/> if the trace is inconsistent.
+    /// </summary>
+    /// <remarks>The first event produced is written to <paramref name="o"/>, further ones to <see cref="Queue"/>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Advance(ref Event ev, GenerationData d, long m, MState? ms, ulong gen)
+    public bool Advance(ref Event ev, ref Event o, GenerationData d, long m, MState? ms, ulong gen)
     {
         if (_initialGen == 0) _initialGen = gen;
         Ctx cur = new() { M = m, P = -1, G = -1 };
@@ -192,37 +184,37 @@ internal sealed class Ordering
         Ctx next = cur;
         bool ok = ev.Type switch
         {
-            Ev.ProcsChange or Ev.GoLabel or Ev.UserLog => Annotation(ref ev, d, cur),
-            Ev.ProcStart => ProcStart(ref ev, d, gen, cur, ref next),
-            Ev.ProcStop => ProcStop(ref ev, d, cur, ref next),
-            Ev.ProcSteal => ProcSteal(ref ev, d, gen, cur, ref next),
-            Ev.ProcStatus => ProcStatus(ref ev, d, gen, cur, ref next),
-            Ev.GoCreate or Ev.GoCreateBlocked => GoCreate(ref ev, d, gen, cur),
-            Ev.GoCreateSyscall => GoCreateSyscall(ref ev, d, gen, cur, ref next),
-            Ev.GoStart => GoStart(ref ev, d, gen, cur, ref next),
-            Ev.GoDestroy or Ev.GoStop or Ev.GoBlock => GoStopExec(ref ev, d, cur, ref next),
-            Ev.GoDestroySyscall => GoDestroySyscall(ref ev, d, cur, ref next),
-            Ev.GoUnblock => GoUnblock(ref ev, d, gen, cur),
-            Ev.GoSyscallBegin => GoSyscallBegin(ref ev, d, gen, cur),
-            Ev.GoSyscallEnd => GoSyscallEnd(ref ev, d, cur),
-            Ev.GoSyscallEndBlocked => GoSyscallEndBlocked(ref ev, d, cur, ref next),
-            Ev.GoStatus or Ev.GoStatusStack => GoStatus(ref ev, d, gen, cur, ref next),
-            Ev.STWBegin or Ev.GCMarkAssistBegin => GoRangeBegin(ref ev, d, cur),
-            Ev.STWEnd or Ev.GCMarkAssistEnd => GoRangeEnd(ref ev, d, cur),
-            Ev.GCMarkAssistActive => GoRangeActive(ref ev, d, gen, cur),
-            Ev.GCActive => GcActive(ref ev, d, gen, cur),
-            Ev.GCBegin => GcBegin(ref ev, d, cur),
-            Ev.GCEnd => GcEnd(ref ev, d, cur),
-            Ev.GCSweepActive => SweepActive(ref ev, d, gen, cur),
-            Ev.GCSweepBegin => SweepBegin(ref ev, d, cur),
-            Ev.GCSweepEnd => SweepEnd(ref ev, d, cur),
-            Ev.HeapAlloc or Ev.HeapGoal => HeapMetric(ref ev, d, cur),
-            Ev.UserTaskBegin => TaskBegin(ref ev, d, cur),
-            Ev.UserTaskEnd => TaskEnd(ref ev, d, cur),
-            Ev.UserRegionBegin => RegionBegin(ref ev, d, cur),
-            Ev.UserRegionEnd => RegionEnd(ref ev, d, cur),
-            Ev.GoSwitch or Ev.GoSwitchDestroy => GoSwitch(ref ev, d, gen, cur, ref next),
-            >= Ev.Span and <= Ev.GoroutineStackFree => AllocFree(ref ev, d, cur),
+            Ev.ProcsChange or Ev.GoLabel or Ev.UserLog => Annotation(ref ev, ref o, d, cur),
+            Ev.ProcStart => ProcStart(ref ev, ref o, d, gen, cur, ref next),
+            Ev.ProcStop => ProcStop(ref ev, ref o, d, cur, ref next),
+            Ev.ProcSteal => ProcSteal(ref ev, ref o, d, gen, cur, ref next),
+            Ev.ProcStatus => ProcStatus(ref ev, ref o, d, gen, cur, ref next),
+            Ev.GoCreate or Ev.GoCreateBlocked => GoCreate(ref ev, ref o, d, gen, cur),
+            Ev.GoCreateSyscall => GoCreateSyscall(ref ev, ref o, d, gen, cur, ref next),
+            Ev.GoStart => GoStart(ref ev, ref o, d, gen, cur, ref next),
+            Ev.GoDestroy or Ev.GoStop or Ev.GoBlock => GoStopExec(ref ev, ref o, d, cur, ref next),
+            Ev.GoDestroySyscall => GoDestroySyscall(ref ev, ref o, d, cur, ref next),
+            Ev.GoUnblock => GoUnblock(ref ev, ref o, d, gen, cur),
+            Ev.GoSyscallBegin => GoSyscallBegin(ref ev, ref o, d, gen, cur),
+            Ev.GoSyscallEnd => GoSyscallEnd(ref ev, ref o, d, cur),
+            Ev.GoSyscallEndBlocked => GoSyscallEndBlocked(ref ev, ref o, d, cur, ref next),
+            Ev.GoStatus or Ev.GoStatusStack => GoStatus(ref ev, ref o, d, gen, cur, ref next),
+            Ev.STWBegin or Ev.GCMarkAssistBegin => GoRangeBegin(ref ev, ref o, d, cur),
+            Ev.STWEnd or Ev.GCMarkAssistEnd => GoRangeEnd(ref ev, ref o, d, cur),
+            Ev.GCMarkAssistActive => GoRangeActive(ref ev, ref o, d, gen, cur),
+            Ev.GCActive => GcActive(ref ev, ref o, d, gen, cur),
+            Ev.GCBegin => GcBegin(ref ev, ref o, d, cur),
+            Ev.GCEnd => GcEnd(ref ev, ref o, d, cur),
+            Ev.GCSweepActive => SweepActive(ref ev, ref o, d, gen, cur),
+            Ev.GCSweepBegin => SweepBegin(ref ev, ref o, d, cur),
+            Ev.GCSweepEnd => SweepEnd(ref ev, ref o, d, cur),
+            Ev.HeapAlloc or Ev.HeapGoal => HeapMetric(ref ev, ref o, d, cur),
+            Ev.UserTaskBegin => TaskBegin(ref ev, ref o, d, cur),
+            Ev.UserTaskEnd => TaskEnd(ref ev, ref o, d, cur),
+            Ev.UserRegionBegin => RegionBegin(ref ev, ref o, d, cur),
+            Ev.UserRegionEnd => RegionEnd(ref ev, ref o, d, cur),
+            Ev.GoSwitch or Ev.GoSwitchDestroy => GoSwitch(ref ev, ref o, d, gen, cur, ref next),
+            >= Ev.Span and <= Ev.GoroutineStackFree => AllocFree(ref ev, ref o, d, cur),
             _ => throw Fail($"bad event type found while ordering: {ev.Type}"),
         };
         if (ok && ms is not null)
@@ -234,15 +226,15 @@ internal sealed class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Annotation(ref Event ev, GenerationData d, Ctx cur)
+    private bool Annotation(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcStatus(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool ProcStatus(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
         ulong status = ev.A1;
@@ -288,12 +280,12 @@ internal sealed class Ordering
             }
             if (!found) throw Fail($"failed to find sched context for proc {pid} that's about to be stolen");
         }
-        PushProc(ev, cur, d, old, ProcStatusToState[ev.A1]);
+        PushProc(ref o, ev, cur, d, old, ProcStatusToState[ev.A1]);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcStart(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool ProcStart(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -302,24 +294,24 @@ internal sealed class Ordering
         s.Status = PRunning;
         s.Seq = seq;
         next.P = pid;
-        PushProc(ev, cur, d, ProcState.Idle, ProcState.Running);
+        PushProc(ref o, ev, cur, d, ProcState.Idle, ProcState.Running);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcStop(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    private bool ProcStop(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (!_p.TryGetValue(cur.P, out var s)) throw Fail($"event ProcStop for proc ({cur.P}) that doesn't exist");
         if (s.Status != PRunning && s.Status != PSyscall) throw Fail("ProcStop event for proc that's not Running or Syscall");
         Validate(cur, Req.Must, Req.Must, Req.May);
         s.Status = PIdle;
         next.P = -1;
-        PushProc(ev, cur, d, ProcState.Running, ProcState.Idle);
+        PushProc(ref o, ev, cur, d, ProcState.Running, ProcState.Idle);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcSteal(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool ProcSteal(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -330,7 +322,7 @@ internal sealed class Ordering
         s.Seq = seq;
         if (oldStatus == PSyscallAbandoned)
         {
-            PushProc(ev, cur, d, ProcState.Idle, ProcState.Idle);
+            PushProc(ref o, ev, cur, d, ProcState.Idle, ProcState.Idle);
             return true;
         }
         long mid = (long)ev.A2;
@@ -338,18 +330,18 @@ internal sealed class Ordering
         {
             if (cur.P != pid) throw Fail($"tried to self-steal proc {pid} (thread {mid}), but got proc {cur.P} instead");
             next.P = -1;
-            PushProc(ev, cur, d, ProcState.Running, ProcState.Idle);
+            PushProc(ref o, ev, cur, d, ProcState.Running, ProcState.Idle);
             return true;
         }
         if (!_m.TryGetValue(mid, out var victim)) throw Fail($"stole proc from non-existent thread {mid}");
         if (victim.P != pid) throw Fail($"tried to steal proc {pid} from thread {mid}, but got proc {victim.P} instead");
         victim.P = -1;
-        PushProc(ev, cur, d, ProcState.Running, ProcState.Idle);
+        PushProc(ref o, ev, cur, d, ProcState.Running, ProcState.Idle);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoStatus(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoStatus(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
         long mid = (long)ev.A1;
@@ -397,12 +389,12 @@ internal sealed class Ordering
                 cur.M = mid;
                 break;
         }
-        PushGo(ev, cur, d, old, GoStatusToState[st]);
+        PushGo(ref o, ev, cur, d, old, GoStatusToState[st]);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoCreate(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    private bool GoCreate(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         if (_g.TryGetValue(cur.G, out var creator) && creator.Status != GRunning)
@@ -411,7 +403,7 @@ internal sealed class Ordering
         if (_g.ContainsKey(ng)) throw Fail($"tried to create goroutine ({ng}) that already exists");
         byte status = ev.Type == Ev.GoCreateBlocked ? GWaiting : GRunnable;
         _g[ng] = new GState(ng) { Status = status, Seq = new Seq(gen, 0) };
-        PushGo(ev, cur, d, GoState.NotExist, status == GWaiting ? GoState.Waiting : GoState.Runnable);
+        PushGo(ref o, ev, cur, d, GoState.NotExist, status == GWaiting ? GoState.Waiting : GoState.Runnable);
         return true;
     }
 
@@ -423,7 +415,7 @@ internal sealed class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoStopExec(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    private bool GoStopExec(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
         var s = RunningG(ev, cur);
@@ -444,12 +436,12 @@ internal sealed class Ordering
                 break;
         }
         next.G = -1;
-        PushGo(ev, cur, d, GoState.Running, to);
+        PushGo(ref o, ev, cur, d, GoState.Running, to);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoStart(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoStart(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -458,52 +450,52 @@ internal sealed class Ordering
         s.Status = GRunning;
         s.Seq = seq;
         next.G = gid;
-        PushGo(ev, cur, d, GoState.Runnable, GoState.Running);
+        PushGo(ref o, ev, cur, d, GoState.Runnable, GoState.Running);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoUnblock(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    private bool GoUnblock(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
         if (!_g.TryGetValue(gid, out var s) || s.Status != GWaiting || !seq.Succeeds(s.Seq)) return false;
         s.Status = GRunnable;
         s.Seq = seq;
-        PushGo(ev, cur, d, GoState.Waiting, GoState.Runnable);
+        PushGo(ref o, ev, cur, d, GoState.Waiting, GoState.Runnable);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSwitch(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoSwitch(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
         var curG = RunningG(ev, cur);
         long nextG = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
         if (!_g.TryGetValue(nextG, out var ns) || ns.Status != GWaiting || !seq.Succeeds(ns.Seq)) return false;
-        PushGo(ev, cur, d, GoState.Waiting, GoState.Runnable);
+        PushGo(ref o, ev, cur, d, GoState.Waiting, GoState.Runnable);
         if (ev.Type == Ev.GoSwitch)
         {
             curG.Status = GWaiting;
-            PushGo(Synth(Ev.GoBlock, ev.Time), cur, d, GoState.Running, GoState.Waiting);
+            PushGo(ref o, Synth(Ev.GoBlock, ev.Time), cur, d, GoState.Running, GoState.Waiting);
         }
         else
         {
             _g.Remove(cur.G);
-            PushGo(Synth(Ev.GoDestroy, ev.Time), cur, d, GoState.Running, GoState.NotExist);
+            PushGo(ref o, Synth(Ev.GoDestroy, ev.Time), cur, d, GoState.Running, GoState.NotExist);
         }
         ns.Status = GRunning;
         ns.Seq = seq;
         next.G = nextG;
         var startCtx = cur;
         startCtx.G = -1;
-        PushGo(Synth(Ev.GoStart, ev.Time, (ulong)nextG, ev.A1), startCtx, d, GoState.Runnable, GoState.Running);
+        PushGo(ref o, Synth(Ev.GoStart, ev.Time, (ulong)nextG, ev.A1), startCtx, d, GoState.Runnable, GoState.Running);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSyscallBegin(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    private bool GoSyscallBegin(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         ValidateUser(cur);
         var s = RunningG(ev, cur);
@@ -513,12 +505,12 @@ internal sealed class Ordering
         var pseq = new Seq(gen, ev.A0);
         if (!pseq.Succeeds(p.Seq)) throw Fail($"failed to advance GoSyscallBegin: can't make sequence: {p.Seq} -> {pseq}");
         p.Seq = pseq;
-        PushGo(ev, cur, d, GoState.Running, GoState.Syscall);
+        PushGo(ref o, ev, cur, d, GoState.Running, GoState.Syscall);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSyscallEnd(ref Event ev, GenerationData d, Ctx cur)
+    private bool GoSyscallEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         var s = RunningG(ev, cur, GSyscall, "Running");
@@ -526,12 +518,12 @@ internal sealed class Ordering
         if (!_p.TryGetValue(cur.P, out var p)) throw Fail($"uninitialized proc {cur.P} found during GoSyscallEnd");
         if (p.Status != PSyscall) throw Fail($"expected proc {cur.P} in state Syscall, but got {ProcStatusNames[p.Status]} instead");
         p.Status = PRunning;
-        PushGo(ev, cur, d, GoState.Syscall, GoState.Running);
+        PushGo(ref o, ev, cur, d, GoState.Syscall, GoState.Running);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSyscallEndBlocked(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    private bool GoSyscallEndBlocked(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (cur.P != -1)
         {
@@ -542,24 +534,24 @@ internal sealed class Ordering
         var s = RunningG(ev, cur, GSyscall, "Running");
         next.G = -1;
         s.Status = GRunnable;
-        PushGo(ev, cur, d, GoState.Syscall, GoState.Runnable);
+        PushGo(ref o, ev, cur, d, GoState.Syscall, GoState.Runnable);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoCreateSyscall(ref Event ev, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoCreateSyscall(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.MustNot);
         long ng = (long)ev.A0;
         if (_g.ContainsKey(ng)) throw Fail($"tried to create goroutine ({ng}) in syscall that already exists");
         _g[ng] = new GState(ng) { Status = GSyscall, Seq = new Seq(gen, 0) };
         next.G = ng;
-        PushGo(ev, cur, d, GoState.NotExist, GoState.Syscall);
+        PushGo(ref o, ev, cur, d, GoState.NotExist, GoState.Syscall);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoDestroySyscall(ref Event ev, GenerationData d, Ctx cur, ref Ctx next)
+    private bool GoDestroySyscall(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.Must);
         RunningG(ev, cur, GSyscall, "Syscall");
@@ -571,16 +563,16 @@ internal sealed class Ordering
             if (p.Status != PSyscall) throw Fail($"proc {cur.P} in unexpected state {ProcStatusNames[p.Status]} during GoDestroySyscall");
             p.Status = PSyscallAbandoned;
             next.P = -1;
-            PushProc(Synth(Ev.ProcSteal, ev.Time, (ulong)cur.P), cur, d, ProcState.Running, ProcState.Idle);
+            PushProc(ref o, Synth(Ev.ProcSteal, ev.Time, (ulong)cur.P), cur, d, ProcState.Running, ProcState.Idle);
         }
-        PushGo(ev, cur, d, GoState.Syscall, GoState.NotExist);
+        PushGo(ref o, ev, cur, d, GoState.Syscall, GoState.NotExist);
         return true;
     }
 
     private static string NameKey(GenerationData d, ulong id) => Encoding.Latin1.GetString(d.RawString(id));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TaskBegin(ref Event ev, GenerationData d, Ctx cur)
+    private bool TaskBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong id = ev.A0;
         if (_tasks.ContainsKey(id)) throw Fail($"task ID conflict: {id}");
@@ -588,12 +580,12 @@ internal sealed class Ordering
         if (!d.HasString(ev.A2)) throw Fail($"invalid string ID {ev.A2} for {ev.Type} event");
         _tasks[id] = (d.RawStringArray(ev.A2), ev.A1);
         ValidateUser(cur);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TaskEnd(ref Event ev, GenerationData d, Ctx cur)
+    private bool TaskEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         if (_tasks.Remove(ev.A0, out var t))
         {
@@ -606,23 +598,23 @@ internal sealed class Ordering
             ev.A2 = d.AddExtraString([]);
         }
         ValidateUser(cur);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool RegionBegin(ref Event ev, GenerationData d, Ctx cur)
+    private bool RegionBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered EvUserRegionBegin without known state for current goroutine {cur.G}");
         s.Regions.Add((ev.A0, NameKey(d, ev.A1)));
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool RegionEnd(ref Event ev, GenerationData d, Ctx cur)
+    private bool RegionEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
@@ -635,12 +627,12 @@ internal sealed class Ordering
                 throw Fail($"misuse of region in goroutine {s.Id}: region end {{{r.A0} {r.Item2}}} when the inner-most active region start event is {{{top.Task} {top.Name}}}");
             s.Regions.RemoveAt(s.Regions.Count - 1);
         }
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GcActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    private bool GcActive(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         ulong seq = ev.A0;
         if (gen == _initialGen)
@@ -648,26 +640,26 @@ internal sealed class Ordering
             if (_gc != GcState.Undetermined) throw Fail("GCActive in the first generation isn't first GC event");
             _gcSeq = seq;
             _gc = GcState.Running;
-            Push(ev, cur, d);
+            Push(ref o, ev, cur, d);
             return true;
         }
         if (seq != _gcSeq + 1) return false;
         if (_gc != GcState.Running) throw Fail("encountered GCActive while GC was not in progress");
         _gcSeq = seq;
         ValidateUser(cur);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GcBegin(ref Event ev, GenerationData d, Ctx cur)
+    private bool GcBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
         if (_gc == GcState.Undetermined)
         {
             _gcSeq = seq;
             _gc = GcState.Running;
-            Push(ev, cur, d);
+            Push(ref o, ev, cur, d);
             return true;
         }
         if (seq != _gcSeq + 1) return false;
@@ -675,12 +667,12 @@ internal sealed class Ordering
         _gcSeq = seq;
         _gc = GcState.Running;
         ValidateUser(cur);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GcEnd(ref Event ev, GenerationData d, Ctx cur)
+    private bool GcEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
         if (seq != _gcSeq + 1) return false;
@@ -689,15 +681,15 @@ internal sealed class Ordering
         _gcSeq = seq;
         _gc = GcState.NotRunning;
         ValidateUser(cur);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool HeapMetric(ref Event ev, GenerationData d, Ctx cur)
+    private bool HeapMetric(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
@@ -709,70 +701,70 @@ internal sealed class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SweepBegin(ref Event ev, GenerationData d, Ctx cur)
+    private bool SweepBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         CurrentP(cur).Begin(new RangeType(Ev.GCSweepBegin, 0));
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SweepActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    private bool SweepActive(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long pid = (long)ev.A0;
         if (!_p.TryGetValue(pid, out var p)) throw Fail($"encountered GCSweepActive for unknown proc {pid}");
         p.Active(new RangeType(Ev.GCSweepBegin, 0), gen == _initialGen);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SweepEnd(ref Event ev, GenerationData d, Ctx cur)
+    private bool SweepEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         CurrentP(cur).End(ev.Type);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoRangeBegin(ref Event ev, GenerationData d, Ctx cur)
+    private bool GoRangeBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         ulong desc = ev.Type == Ev.STWBegin ? ev.A0 : 0;
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered event of type {ev.Type} without known state for current goroutine {cur.G}");
         s.Begin(new RangeType(ev.Type, desc));
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoRangeActive(ref Event ev, GenerationData d, ulong gen, Ctx cur)
+    private bool GoRangeActive(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
         if (!_g.TryGetValue(gid, out var s)) throw Fail($"uninitialized goroutine {gid} found during {Specs.Name(ev.Type)}");
         s.Active(new RangeType(Ev.GCMarkAssistBegin, 0), gen == _initialGen);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoRangeEnd(ref Event ev, GenerationData d, Ctx cur)
+    private bool GoRangeEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered event of type {ev.Type} without known state for current goroutine {cur.G}");
         ulong desc = s.End(ev.Type);
         if (ev.Type == Ev.STWEnd) ev.A0 = desc;
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool AllocFree(ref Event ev, GenerationData d, Ctx cur)
+    private bool AllocFree(ref Event ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.May, Req.May);
-        Push(ev, cur, d);
+        Push(ref o, ev, cur, d);
         return true;
     }
 

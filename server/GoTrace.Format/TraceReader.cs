@@ -177,15 +177,16 @@ public sealed class TraceReader
             return;
         }
 
+        Unsafe.SkipInit(out ev);
         if (_frontier.Count == 0)
             throw new TraceFormatException("broken trace: frontier is empty", "ordering events", -1, CurrentGeneration);
-        if (!TryAdvance(0))
+        if (!TryAdvance(0, ref ev))
         {
             GoSort.SortFunc(_frontier.AsSpan(), static (a, b) => a.Ev.Time.CompareTo(b.Ev.Time));
             bool success = false;
             for (int i = 1; i < _frontier.Count; i++)
             {
-                if (TryAdvance(i))
+                if (TryAdvance(i, ref ev))
                 {
                     success = true;
                     break;
@@ -194,7 +195,7 @@ public sealed class TraceReader
             if (!success)
                 throw new TraceFormatException("broken trace: failed to advance: frontier:\n" + DumpFrontier(), "ordering events", -1, CurrentGeneration);
         }
-        if (!_order.TakeFirst(out ev))
+        if (!_order.TakeFirst())
             throw new InvalidOperationException("invariant violation: advance successful, but queue is empty");
     }
 
@@ -215,13 +216,13 @@ public sealed class TraceReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryAdvance(int i)
+    private bool TryAdvance(int i, ref Event output)
     {
         var c = _frontier[i];
         bool ok;
         try
         {
-            ok = _order.Advance(ref c.Ev, _gen!.Data, c.Thread, c.State, _gen.Data.Number);
+            ok = _order.Advance(ref c.Ev, ref output, _gen!.Data, c.Thread, c.State, _gen.Data.Number);
         }
         catch (OrderingException e)
         {
