@@ -1,0 +1,3 @@
+module gotrace.test/bigtrace
+
+go 1.21
