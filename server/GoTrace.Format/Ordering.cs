@@ -139,7 +139,14 @@ internal sealed class Ordering
     {
         ref var e = ref _hasFirst ? ref Queue.PushRef() : ref o;
         _hasFirst = true;
-        e = ev;
+        // Field by field: a whole-struct copy would also copy (with a write barrier) the reference set just below.
+        e.Time = ev.Time;
+        e.Type = ev.Type;
+        e.A0 = ev.A0;
+        e.A1 = ev.A1;
+        e.A2 = ev.A2;
+        e.A3 = ev.A3;
+        e.Extra = ev.Extra;
         e.Thread = ctx.M;
         e.Proc = ctx.P;
         e.Goroutine = ctx.G;

@@ -142,6 +142,19 @@ public sealed class TraceReader
     {
         if (_order.Queue.TryPop(out ev)) return;
 
+        // The common case first: the frontier's root is next (no CPU sample before it) and ready.
+        if (_frontier.Count != 0 && (_cpuNext >= _cpu.Length || _cpu[_cpuNext].Time >= _frontier[0].Ev.Time) && TryAdvance(0, ref ev))
+        {
+            _order.TakeFirst();
+            return;
+        }
+        NextSlow(out ev);
+    }
+
+    private void NextSlow(out Event ev)
+    {
+        Unsafe.SkipInit(out ev);
+
         if (_frontier.Count == 0 && _cpuNext >= _cpu.Length)
         {
             if (Version < 26)
