@@ -122,6 +122,7 @@ internal sealed class Ordering
 
     private enum Req : byte { MustNot, May, Must }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Validate(Ctx c, Req m, Req p, Req g)
     {
         if (m == Req.Must && c.M == -1) throw Fail("expected a thread but didn't have one");
@@ -132,9 +133,10 @@ internal sealed class Ordering
         if (g == Req.MustNot && c.G != -1) throw Fail("expected no goroutine but had one");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ValidateUser(Ctx c) => Validate(c, Req.Must, Req.Must, Req.Must);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Push(ref Event o, in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
     {
         ref var e = ref _hasFirst ? ref Queue.PushRef() : ref o;
@@ -156,8 +158,10 @@ internal sealed class Ordering
         e.NewState = newState;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PushGo(ref Event o, in Event ev, Ctx ctx, GenerationData d, GoState from, GoState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PushProc(ref Event o, in Event ev, Ctx ctx, GenerationData d, ProcState from, ProcState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
 
     private static Event Synth(byte type, long time, ulong a0 = 0, ulong a1 = 0) => new() { Type = type, Time = time, A0 = a0, A1 = a1 };
@@ -414,6 +418,7 @@ internal sealed class Ordering
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private GState RunningG(in Event ev, Ctx cur, byte want = GRunning, string wantName = "Running")
     {
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"event {Specs.Name(ev.Type)} for goroutine ({cur.G}) that doesn't exist");
