@@ -196,6 +196,7 @@ public sealed class TraceReader
         if (!TryAdvance(0, ref ev))
         {
             GoSort.SortFunc(_frontier.AsSpan(), static (a, b) => a.Ev.Time.CompareTo(b.Ev.Time));
+            _frontier.Resync();
             bool success = false;
             for (int i = 1; i < _frontier.Count; i++)
             {
@@ -374,13 +375,19 @@ public sealed class TraceReader
         if ((stackMask | stringMask) == 0) return;
         var d = ev.Generation!;
         // Stacks first, then strings, as Go's validateTableIDs reports them.
-        for (int i = 0; stackMask != 0; i++, stackMask >>= 1)
+        if (stackMask != 0)
         {
-            if ((stackMask & 1) != 0 && !d.HasStack(ev.Arg(i))) throw InvalidId("stack", ev, i);
+            if ((stackMask & 1) != 0 && !d.HasStack(ev.A0)) throw InvalidId("stack", ev, 0);
+            if ((stackMask & 2) != 0 && !d.HasStack(ev.A1)) throw InvalidId("stack", ev, 1);
+            if ((stackMask & 4) != 0 && !d.HasStack(ev.A2)) throw InvalidId("stack", ev, 2);
+            if ((stackMask & 8) != 0 && !d.HasStack(ev.A3)) throw InvalidId("stack", ev, 3);
         }
-        for (int i = 0; stringMask != 0; i++, stringMask >>= 1)
+        if (stringMask != 0)
         {
-            if ((stringMask & 1) != 0 && !d.HasString(ev.Arg(i))) throw InvalidId("string", ev, i);
+            if ((stringMask & 1) != 0 && !d.HasString(ev.A0)) throw InvalidId("string", ev, 0);
+            if ((stringMask & 2) != 0 && !d.HasString(ev.A1)) throw InvalidId("string", ev, 1);
+            if ((stringMask & 4) != 0 && !d.HasString(ev.A2)) throw InvalidId("string", ev, 2);
+            if ((stringMask & 8) != 0 && !d.HasString(ev.A3)) throw InvalidId("string", ev, 3);
         }
     }
 
@@ -395,6 +402,8 @@ public sealed class TraceReader
     private sealed class Frontier
     {
         private Cursor[] _h = new Cursor[16];
+        // PERF: the heap keys (each cursor's next event time) side by side, so sifting does not chase pointers.
+        private long[] _t = new long[16];
 
         public int Count { get; private set; }
 
@@ -402,45 +411,64 @@ public sealed class TraceReader
 
         public Span<Cursor> AsSpan() => _h.AsSpan(0, Count);
 
+        /// <summary>Call after reordering <see cref="AsSpan"/> in place (the fallback sort).</summary>
+        public void Resync()
+        {
+            for (int i = 0; i < Count; i++) _t[i] = _h[i].Ev.Time;
+        }
+
         public void Insert(Cursor c)
         {
-            if (Count == _h.Length) Array.Resize(ref _h, _h.Length * 2);
-            _h[Count++] = c;
+            if (Count == _h.Length)
+            {
+                Array.Resize(ref _h, _h.Length * 2);
+                Array.Resize(ref _t, _t.Length * 2);
+            }
+            _h[Count] = c;
+            _t[Count] = c.Ev.Time;
+            Count++;
             SiftUp(Count - 1);
         }
 
+        /// <summary>Restores the heap after the cursor at <paramref name="i"/> moved to its next event.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Update(int i)
         {
+            _t[i] = _h[i].Ev.Time;
             if (SiftUp(i) != i) return;
             SiftDown(i);
         }
 
         public void Remove(int i)
         {
-            var h = _h;
             while (i > 0)
             {
                 int p = (i - 1) / 2;
-                (h[p], h[i]) = (h[i], h[p]);
+                Swap(p, i);
                 i = p;
             }
             int last = Count - 1;
-            (h[0], h[last]) = (h[last], h[0]);
-            h[last] = null!;
+            Swap(0, last);
+            _h[last] = null!;
             Count = last;
             SiftDown(0);
+        }
+
+        private void Swap(int a, int b)
+        {
+            (_h[a], _h[b]) = (_h[b], _h[a]);
+            (_t[a], _t[b]) = (_t[b], _t[a]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int SiftUp(int i)
         {
-            var h = _h;
+            var t = _t;
             while (i > 0)
             {
                 int p = (i - 1) >> 1;
-                if (h[p].Ev.Time <= h[i].Ev.Time) break;
-                (h[p], h[i]) = (h[i], h[p]);
+                if (t[p] <= t[i]) break;
+                Swap(p, i);
                 i = p;
             }
             return i;
@@ -449,22 +477,22 @@ public sealed class TraceReader
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SiftDown(int i)
         {
-            var h = _h;
+            var t = _t;
             int len = Count;
             while (true)
             {
                 int m = i;
-                long mt = i < len ? h[i].Ev.Time : long.MaxValue;
+                long mt = i < len ? t[i] : long.MaxValue;
                 int l = 2 * i + 1;
-                if (l < len && h[l].Ev.Time < mt)
+                if (l < len && t[l] < mt)
                 {
                     m = l;
-                    mt = h[l].Ev.Time;
+                    mt = t[l];
                 }
                 int r = l + 1;
-                if (r < len && h[r].Ev.Time < mt) m = r;
+                if (r < len && t[r] < mt) m = r;
                 if (m == i) return;
-                (h[i], h[m]) = (h[m], h[i]);
+                Swap(i, m);
                 i = m;
             }
         }
