@@ -9,6 +9,7 @@
 #
 # Usage: bash testdata/regen.sh [--goldens-only]
 #   --goldens-only   keep traces/ as it is; redo steps 3-5 only
+#   REGEN_PROGRAMS="a b"  (environment) rerun only these programs in step 2; other traces stay
 #
 # Runnable from any directory. Build output and scratch files go to a mktemp
 # directory that is removed at exit. Traces depend on scheduling, so every run
@@ -24,7 +25,9 @@ go_root_base=${GO_DEBIAN_ROOT:-/opt/go-debian}/usr/lib
 versions=(1.19 1.21 1.22 1.23 1.25 1.27)   # toolchains that run the programs
 legacy_versions=" 1.19 1.21 "                # they write the legacy (pre-1.22) format
 ref=1.27                                     # toolchain whose `go tool trace` makes the goldens
-programs=(blocking netio gcheavy annotations gotest flightrecorder iterpull cgocallback)
+programs=(blocking netio gcheavy annotations gotest flightrecorder iterpull cgocallback allocfree)
+all_programs=true
+if [ -n "${REGEN_PROGRAMS:-}" ]; then read -r -a programs <<<"$REGEN_PROGRAMS"; all_programs=false; fi
 damage_sources=(blocking.go1.19 blocking.go1.21 blocking.go1.22 blocking.go1.23 blocking.go1.25 blocking.go1.27)
 advance_period=20000000   # GODEBUG=traceadvanceperiod, ns: several generations per trace
 max_trace_bytes=256000    # larger traces are rerun
@@ -75,6 +78,7 @@ skip_reason() { # PROGRAM VERSION -> prints a reason if this pair is not built
   case $p in
     flightrecorder) [ "$minor" -ge 25 ] || echo "trace.FlightRecorder needs Go 1.25" ;;
     iterpull)       [ "$minor" -ge 23 ] || echo "package iter needs Go 1.23" ;;
+    allocfree)      [ "$minor" -ge 23 ] || echo "the AllocFree experiment needs Go 1.23" ;;
     cgocallback)
       if ! command -v gcc >/dev/null; then echo "no C compiler"
       elif [ "$minor" -lt 22 ]; then
@@ -101,6 +105,8 @@ expect() {
     flightrecorder) printf '%s\n' 'Type="fr-round"' 'Reason="chan receive"' 'main.ponger' ;;
     iterpull) printf '%s\n' 'NotExist->Waiting' 'Waiting->Runnable Reason=""' 'iter.Pull' ;;
     cgocallback) printf '%s\n' 'NotExist->Syscall' 'Syscall->NotExist' 'main.goCallback' ;;
+    allocfree) printf '%s\n' 'Name=SpanAlloc Args' 'Name=SpanFree Args' 'Name=HeapObjectAlloc Args' \
+        'Name=HeapObjectFree Args' 'Name=GoroutineStackAlloc Args' 'Name=HeapObject Args' ;;
   esac
 }
 
@@ -164,7 +170,9 @@ if ! $goldens_only; then
           (cd "$src" && CGO_ENABLED=0 GOMAXPROCS=2 GODEBUG=traceadvanceperiod=$advance_period \
             gocmd "$v" test -count=1 -trimpath -trace="$out" . >/dev/null)
         else
-          (cd "$work" && GOMAXPROCS=2 GODEBUG=traceadvanceperiod=$advance_period \
+          godebug=traceadvanceperiod=$advance_period
+          [ "$p" = allocfree ] && godebug=$godebug,traceallocfree=1
+          (cd "$work" && GOMAXPROCS=2 GODEBUG=$godebug \
             timeout 60 "$work/bin/$p.go$v" "$out")
         fi
         problem=$(check "$p" "$v" "$out")
@@ -176,7 +184,12 @@ if ! $goldens_only; then
     done
   done
   mkdir -p "$here/traces"
-  rm -f "$here"/traces/*.trace "$here/traces/TOOLCHAINS.txt"
+  if $all_programs; then
+    rm -f "$here"/traces/*.trace
+  else
+    for p in "${programs[@]}"; do rm -f "$here/traces/$p".go*.trace; done
+  fi
+  rm -f "$here/traces/TOOLCHAINS.txt"
   cp "$work"/traces/* "$here/traces/"
 fi
 

@@ -1,0 +1,3 @@
+module gotrace.test/allocfree
+
+go 1.19
