@@ -106,6 +106,7 @@ internal sealed class Ordering
     private bool _hasFirst;
 
     /// <summary>Whether the last advance wrote its first event into the output; resets the flag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TakeFirst()
     {
         bool had = _hasFirst;
@@ -869,7 +870,7 @@ internal sealed class EventQueue
         return ref _buf[(_start + _count++) & (_buf.Length - 1)];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryPop(out Event ev)
     {
         if (_count == 0)

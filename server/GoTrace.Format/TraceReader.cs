@@ -21,6 +21,7 @@ public sealed class TraceReader
     private readonly GenerationReader _gens;
     private readonly Ordering _order = new();
     private readonly Frontier _frontier = new();
+    private Cursor? _advancing;
     private RawGeneration? _gen;
     private CpuSample[] _cpu = [];
     private int _cpuNext;
@@ -119,7 +120,10 @@ public sealed class TraceReader
         }
         catch (OrderingException e)
         {
-            _failed = new TraceFormatException(e.Message, "ordering events", -1, CurrentGeneration);
+            var c = _advancing;
+            _failed = c is null
+                ? new TraceFormatException(e.Message, "ordering events", -1, CurrentGeneration)
+                : new TraceFormatException(e.Message, $"ordering {c.Ev.WireName} event", c.EvOffset, CurrentGeneration, c.Thread);
             throw _failed;
         }
         if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
@@ -233,16 +237,8 @@ public sealed class TraceReader
     private bool TryAdvance(int i, ref Event output)
     {
         var c = _frontier[i];
-        bool ok;
-        try
-        {
-            ok = _order.Advance(ref c.Ev, ref output, _gen!.Data, c.Thread, c.State, _gen.Data.Number);
-        }
-        catch (OrderingException e)
-        {
-            throw new TraceFormatException(e.Message, $"ordering {c.Ev.WireName} event", c.EvOffset, _gen!.Data.Number, c.Thread);
-        }
-        if (!ok) return false;
+        _advancing = c; // for the error message, should the ordering reject the event (see TryRead)
+        if (!_order.Advance(ref c.Ev, ref output, _gen!.Data, c.Thread, c.State, _gen.Data.Number)) return false;
         if (ReadNext(c)) _frontier.Update(i);
         else _frontier.Remove(i);
         return true;
