@@ -15,6 +15,7 @@
 #   BENCH_SECONDS  how long testdata/bench/bigtrace traces     (default 3)
 #   BENCH_RUNS     runs per command                            (default 3)
 #   BENCH_GO       Go toolchain for the trace and `go tool trace` (default 1.27)
+#   BENCH_LEGACY   also measure the same workload written by Go 1.21 (legacy format)  (default 1)
 #   GOTRACE        gotrace executable to measure; when set, the dotnet publish is skipped
 #                  (default: a ReadyToRun publish of server/GoTrace.Server into BENCH_DIR)
 # --regen (or BENCH_REGEN=1) writes a fresh trace even if a cached one exists.
@@ -211,6 +212,48 @@ if [ -n "$(row footprint)" ] && head -n 1 "$work/footprint.out" | grep -q 'Count
     "$work/footprint.out"
 else
   echo "footprint total: n/a"
+fi
+
+# --- The legacy format -------------------------------------------------------------------
+# The same workload written by Go 1.21 (the legacy format, "go 1.21 trace"). Go's -d=footprint reads only the
+# modern formats, so the Go side is its full parse (-pprof=sched), which converts legacy traces to the modern model.
+if [ "${BENCH_LEGACY:-1}" = 1 ]; then
+  legacy_root=/opt/go-debian/usr/lib/go-1.21
+  if [ ! -x "$legacy_root/bin/go" ]; then
+    say "installing Go 1.21 for the legacy trace"
+    bash "$repo/../shared/tools/install-go.sh" 1.21
+  fi
+  legacy_file=$bench_dir/big.go1.21.${seconds}s.trace
+  if [ "$regen" = 1 ] || [ ! -s "$legacy_file" ]; then
+    say "building testdata/bench/bigtrace with Go 1.21"
+    (cd "$repo/testdata/bench/bigtrace" && GOROOT=$legacy_root PATH=$legacy_root/bin:$PATH \
+      go build -o "$bench_dir/bigtrace.go1.21" .)
+    say "writing a ${seconds}s legacy trace to $legacy_file"
+    "$bench_dir/bigtrace.go1.21" -d "${seconds}s" -o "$legacy_file.tmp"
+    mv "$legacy_file.tmp" "$legacy_file"
+  fi
+  legacy_mib=$(stat -c %s "$legacy_file" | awk '{printf "%.1f", $1 / 1048576}')
+  : >"$work/rows"
+  if [ -z "$gotrace_error" ]; then
+    measure gotrace-legacy "$work/gotrace-legacy.out" "$gotrace" dump --count "$legacy_file"
+  fi
+  measure pprof-sched-legacy /dev/null "$trace_tool" -pprof=sched "$legacy_file"
+  echo
+  echo "legacy trace: $legacy_file ($legacy_mib MiB, written by Go 1.21)"
+  # shellcheck disable=SC2059
+  {
+    printf "$fmt" command "size MiB" "best s" "median s" "cpu s" "peak RSS MiB"
+    printf "$fmt" ---------------------------- -------- ------ -------- ----- ------------
+    while read -r name best median cpu rss; do
+      case $name in gotrace-legacy) l="gotrace dump --count" ;; *) l="go tool trace -pprof=sched" ;; esac
+      if [ "$best" = FAILED ]; then printf "$fmt" "$l" "$legacy_mib" FAILED - - -
+      else printf "$fmt" "$l" "$legacy_mib" "$best" "$median" "$cpu" "$rss"; fi
+    done <"$work/rows"
+  }
+  if [ -n "$(row gotrace-legacy)" ]; then
+    echo "gotrace dump --count reports:"
+    head -n 20 "$work/gotrace-legacy.out" | sed 's/^/    /'
+  fi
 fi
 
 if [ "$failed" != 0 ]; then

@@ -39,9 +39,7 @@ public static class TraceHeader
             if (b != tail[i]) throw new TraceFormatException(notTrace, "file header", 0);
         }
         int version = (int)v;
-        if (IsModern(version)) return version;
-        if (IsLegacy(version))
-            throw new TraceFormatException($"the legacy trace format go 1.{version} (Go 1.11-1.21) is not supported by this build", "file header", 0);
+        if (IsModern(version) || IsLegacy(version)) return version;
         string hint = version is >= 5 and <= 10 ? " (traces from Go 1.5-1.10 cannot be read: re-capture with Go 1.11 or newer)" : "";
         throw new TraceFormatException($"unknown or unsupported trace version go 1.{version}{hint}", "file header", 0);
     }

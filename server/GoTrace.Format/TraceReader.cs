@@ -34,7 +34,7 @@ public sealed class TraceReader
     private bool _spillErrSync;
     private TraceFormatException? _pendingErr;
 
-    /// <summary>Header version: 22, 23, 25 or 26 (the "go 1.NN trace" header).</summary>
+    /// <summary>Header version: 11, 19, 21 (legacy formats), 22, 23, 25 or 26 (the "go 1.NN trace" header).</summary>
     public int Version { get; }
 
     /// <summary>Number of bytes of the file read so far (for progress reporting).</summary>
@@ -59,8 +59,20 @@ public sealed class TraceReader
         RuntimeHelpers.RunClassConstructor(typeof(Ordering).TypeHandle);
         var src = new ByteSource(stream);
         int v = TraceHeader.Read(src);
-        return new TraceReader(src, v);
+        var reader = new TraceReader(src, v);
+        if (TraceHeader.IsLegacy(v))
+        {
+            // The legacy format has no generations: the whole file is parsed (and any damage reported) before the
+            // first event, exactly as Go does; the converter then yields the modern model.
+            reader._legacy = new Legacy.LegacyConverter(Legacy.LegacyParser.Parse(src, v));
+        }
+        return reader;
     }
+
+    private Legacy.LegacyConverter? _legacy;
+
+    /// <summary>Whether this is a legacy (Go 1.11–1.21) trace, converted to the modern model.</summary>
+    public bool IsLegacy => _legacy is not null;
 
     /// <summary>Walks the event batches of one thread in file order (Go's <c>batchCursor</c>).</summary>
     private sealed class Cursor(long thread, List<BatchRef> batches, Ordering.MState? state, TickClock clock)
@@ -108,6 +120,7 @@ public sealed class TraceReader
             ev = default;
             return false;
         }
+        if (_legacy is not null) return TryReadLegacy(out ev);
         try
         {
             Next(out ev);
@@ -129,6 +142,21 @@ public sealed class TraceReader
         if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
         _lastTs = ev.Time;
         return true;
+    }
+
+    private bool TryReadLegacy(out Event ev)
+    {
+        try
+        {
+            if (_legacy!.TryRead(out ev)) return true;
+            _done = true;
+            return false;
+        }
+        catch (TraceFormatException e)
+        {
+            _failed = e;
+            throw;
+        }
     }
 
     private Event SyncEvent(GenerationData? d, long time)

@@ -9,7 +9,7 @@ internal static class DumpCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "trace file (Go 1.22-1.27 formats)" };
+        var file = new Argument<FileInfo>("file") { Description = "trace file (any format Go 1.27 reads: Go 1.11-1.27)" };
         var count = new Option<bool>("--count") { Description = "order every event but print only counts (for benchmarks)" };
         var cmd = new Command("dump", "print every event after ordering, in the text format of `go tool trace -d=parsed`")
         {

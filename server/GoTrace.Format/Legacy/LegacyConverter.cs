@@ -1,0 +1,424 @@
+namespace GoTrace.Format.Legacy;
+
+/// <summary>
+/// Turns a parsed legacy trace (Go 1.11–1.21) into the event stream of the modern model, event for event as
+/// Go 1.27 does (<c>src/internal/trace/tracev1.go</c> and the v1 branch of <c>reader.go</c>): one generation,
+/// one Sync before the first event (at its time − 1) and one after the last, synthesized status events for
+/// goroutines and procs first seen mid-flight, and strictly increasing times. See FORMAT.md, "Legacy traces".
+/// </summary>
+internal sealed class LegacyConverter
+{
+    // Built-in strings the converter adds after the trace's own and the inline log messages (tracev1.go).
+    private static readonly string[] Builtins =
+    [
+        "forever", "preempted", "runtime.Gosched", "sleep", "chan send", "chan receive", "network", "sync",
+        "sync.(*Cond).Wait", "select", "", "GC mark assist wait for work",
+        // STW reasons, indexed by the legacy parser's STWReason (0 = unknown).
+        "", "GC mark termination", "GC sweep termination", "write heap dump", "goroutine profile",
+        "goroutine profile cleanup", "all goroutine stack trace", "read mem stats", "AllThreadsSyscall", "GOMAXPROCS",
+        "start trace", "stop trace", "CountPagesInUse (test)", "ReadMetricsSlow (test)", "ReadMemStatsSlow (test)",
+        "PageCachePagesLeaked (test)", "ResetDebugLog (test)",
+    ];
+
+    private const int SForever = 0, SPreempted = 1, SGosched = 2, SSleep = 3, SChanSend = 4, SChanRecv = 5, SNetwork = 6,
+        SSync = 7, SSyncCond = 8, SSelect = 9, SEmpty = 10, SMarkAssistWait = 11, SSTWUnknown = 12;
+
+    /// <summary>Number of STW reasons Go 1.21 knows (kinds ≥ this read as unknown).</summary>
+    private const int NumSTWReasons = 17;
+
+    // Wire goroutine statuses and proc statuses of the modern format.
+    private const ulong GRunnable = 1, GRunning = 2, GSyscall = 3, GWaiting = 4;
+    private const ulong PRunning = 1, PIdle = 2;
+
+    private static readonly GoState[] GoStatusToState = [GoState.Undetermined, GoState.Runnable, GoState.Running, GoState.Syscall, GoState.Waiting];
+    private static readonly ProcState[] ProcStatusToState = [ProcState.Undetermined, ProcState.Running, ProcState.Idle, ProcState.Running, ProcState.Idle];
+
+    private readonly LegacyTrace _trace;
+    private readonly GenerationData _table;
+    private readonly ulong[] _inlineToStringId;
+    private readonly ulong[] _builtinToStringId;
+    private int _next;                      // index of the next legacy event
+    private bool _preInit = true;
+    private readonly HashSet<ulong> _createdPreInit = [];
+    private readonly Queue<Event> _extra = new();
+    private readonly Dictionary<ulong, (byte[] Name, ulong Parent)> _tasks = [];
+    private readonly HashSet<long> _seenProcs = [];
+    private readonly Dictionary<long, long> _procMs = [];
+    private long _lastTs = -1;
+    private ulong _lastStwReason;
+    private int _syncs;
+    private bool _done;
+
+    public LegacyConverter(LegacyTrace trace)
+    {
+        _trace = trace;
+        var t = new GenerationData { Number = 1 };
+        ulong max = 0;
+        foreach (var (id, s) in trace.Strings)
+        {
+            t.Strings[id] = s;
+            if (id > max) max = id;
+        }
+        // The trace's inline strings (log messages) and the converter's own strings get IDs above the largest one.
+        if (max + (ulong)trace.InlineStrings.Count < max || max + (ulong)trace.InlineStrings.Count + (ulong)Builtins.Length < max)
+            throw new TraceFormatException("trace contains too many strings", "legacy string table");
+        _inlineToStringId = new ulong[trace.InlineStrings.Count];
+        for (int i = 0; i < trace.InlineStrings.Count; i++)
+        {
+            ulong id = max + 1 + (ulong)i;
+            _inlineToStringId[i] = id;
+            t.Strings.TryAdd(id, trace.InlineStrings[i]);
+        }
+        max += (ulong)trace.InlineStrings.Count;
+        _builtinToStringId = new ulong[Builtins.Length];
+        for (int i = 0; i < Builtins.Length; i++)
+        {
+            ulong id = max + 1 + (ulong)i;
+            _builtinToStringId[i] = id;
+            t.Strings.TryAdd(id, System.Text.Encoding.UTF8.GetBytes(Builtins[i]));
+        }
+        foreach (var (id, pcs) in trace.Stacks) t.Stacks[id] = pcs;
+        foreach (var (pc, f) in trace.PCs) t.Pcs[pc] = new GenerationData.FrameRecord(f.Fn, f.File, unchecked((ulong)f.Line));
+        t.Seal();
+        _table = t;
+    }
+
+    /// <summary>The tables of the converted trace (the single generation).</summary>
+    public GenerationData Table => _table;
+
+    /// <summary>Returns the next event of the converted stream; false at the end. Throws <see cref="TraceFormatException"/>.</summary>
+    public bool TryRead(out Event ev)
+    {
+        if (_done)
+        {
+            ev = default;
+            return false;
+        }
+        if (_syncs == 0 && _next < _trace.Events.Length)
+        {
+            // Always a Sync first, one ns before the first event, carrying the tables.
+            _syncs++;
+            ev = Sync(_table, _trace.Events[_next].Ts - 1);
+            return true;
+        }
+        if (!NextConverted(out ev))
+        {
+            _done = true;
+            _syncs++;
+            ev = Sync(null, _lastTs + 1);
+        }
+        return true;
+    }
+
+    private Event Sync(GenerationData? d, long time) => new()
+    {
+        Kind = EventKind.Sync, Type = Ev.SyncMarker, Time = time, Thread = -1, Proc = -1, Goroutine = -1,
+        Extra = (ulong)_syncs, Generation = d,
+    };
+
+    private bool NextConverted(out Event ev)
+    {
+        while (true)
+        {
+            if (_extra.Count > 0)
+            {
+                ev = _extra.Dequeue();
+                break;
+            }
+            if (_next >= _trace.Events.Length)
+            {
+                ev = default;
+                return false;
+            }
+            if (Convert(_next++, out ev)) break;
+        }
+        // Modern events have strictly increasing times; legacy ties (and synthesized events) become 1 ns steps.
+        if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
+        _lastTs = ev.Time;
+        return true;
+    }
+
+    private Event Make(byte type, long time, long m, long p, long g, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0) => new()
+    {
+        Type = type, Kind = Ordering.KindOf(type), Time = time, Thread = m, Proc = p, Goroutine = g,
+        A0 = a0, A1 = a1, A2 = a2, A3 = a3, Generation = _table,
+    };
+
+    private static void States(ref Event e, GoState from, GoState to)
+    {
+        e.OldState = (byte)from;
+        e.NewState = (byte)to;
+    }
+
+    private static void States(ref Event e, ProcState from, ProcState to)
+    {
+        e.OldState = (byte)from;
+        e.NewState = (byte)to;
+    }
+
+    private ulong Builtin(int s) => _builtinToStringId[s];
+
+    /// <summary>The reason string of a legacy STW kind (Go's <c>Trace.STWReason</c>).</summary>
+    private int StwReason(ulong kind)
+    {
+        if (_trace.Version < 21) return kind is 0 or 1 ? (int)kind + 1 : 0;
+        return kind < NumSTWReasons ? (int)kind : 0;
+    }
+
+    /// <summary>Converts legacy event <paramref name="i"/>; false if it produces no event of its own (it may queue extras).</summary>
+    private bool Convert(int i, out Event ev)
+    {
+        ref readonly var le = ref _trace.Events[i];
+        byte type;
+        ulong a0 = le.A0, a1 = le.A1, a2 = le.A2, a3 = le.A3;
+        long p = le.P;
+        ev = default;
+        switch (le.Type)
+        {
+            case LegacyEv.Gomaxprocs:
+                type = Ev.ProcsChange;
+                if (_preInit)
+                {
+                    // The first Gomaxprocs ends the dump of goroutines that existed when tracing started: those
+                    // seen only as created are runnable. (Go emits them in map order, i.e. at random; we sort.)
+                    _preInit = false;
+                    foreach (var gid in _createdPreInit.Order())
+                    {
+                        var st = Make(Ev.GoStatus, le.Ts, -1, -1, -1, gid, ulong.MaxValue, GRunnable);
+                        States(ref st, GoState.Undetermined, GoState.Runnable);
+                        _extra.Enqueue(st);
+                    }
+                    _createdPreInit.Clear();
+                    return false;
+                }
+                break;
+            case LegacyEv.ProcStart:
+                _procMs[p] = unchecked((long)le.A0);
+                if (_seenProcs.Contains(p))
+                {
+                    type = Ev.ProcStart;
+                    (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
+                }
+                else
+                {
+                    _seenProcs.Add(p);
+                    type = Ev.ProcStatus;
+                    (a0, a1, a2, a3) = ((ulong)p, PRunning, 0, 0);
+                }
+                break;
+            case LegacyEv.ProcStop:
+                if (_seenProcs.Contains(p))
+                {
+                    type = Ev.ProcStop;
+                    (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
+                }
+                else
+                {
+                    _seenProcs.Add(p);
+                    type = Ev.ProcStatus;
+                    (a0, a1, a2, a3) = ((ulong)p, PIdle, 0, 0);
+                }
+                break;
+            case LegacyEv.GCStart: type = Ev.GCBegin; break;
+            case LegacyEv.GCDone: type = Ev.GCEnd; break;
+            case LegacyEv.STWStart:
+                _lastStwReason = Builtin(SSTWUnknown + StwReason(le.A0));
+                type = Ev.STWBegin;
+                (a0, a1, a2, a3) = (_lastStwReason, 0, 0, 0);
+                break;
+            case LegacyEv.STWDone:
+                type = Ev.STWEnd;
+                (a0, a1, a2, a3) = (_lastStwReason, 0, 0, 0);
+                break;
+            case LegacyEv.GCSweepStart: type = Ev.GCSweepBegin; break;
+            case LegacyEv.GCSweepDone: type = Ev.GCSweepEnd; break;
+            case LegacyEv.GoCreate:
+                if (_preInit)
+                {
+                    _createdPreInit.Add(le.A0);
+                    return false;
+                }
+                type = Ev.GoCreate;
+                break;
+            case LegacyEv.GoStart:
+                if (_preInit)
+                {
+                    type = Ev.GoStatus;
+                    (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GRunning, 0);
+                    _createdPreInit.Remove(le.A0);
+                }
+                else
+                {
+                    type = Ev.GoStart;
+                }
+                break;
+            case LegacyEv.GoStartLabel:
+            {
+                // Go reads the thread map without a presence check here: no thread means 0, not -1.
+                long m0 = _procMs.GetValueOrDefault(p);
+                var label = Make(Ev.GoLabel, le.Ts, m0, p, (long)le.G, le.A2);
+                _extra.Enqueue(label);
+                ev = Make(Ev.GoStart, le.Ts, m0, p, (long)le.G, le.A0, le.A1, le.A2, le.A3);
+                States(ref ev, GoState.Runnable, GoState.Running);
+                return true;
+            }
+            case LegacyEv.GoEnd: type = Ev.GoDestroy; break;
+            case LegacyEv.GoStop: type = Ev.GoBlock; (a0, a1) = (Builtin(SForever), le.StkID); break;
+            case LegacyEv.GoSched: type = Ev.GoStop; (a0, a1) = (Builtin(SGosched), le.StkID); break;
+            case LegacyEv.GoPreempt: type = Ev.GoStop; (a0, a1) = (Builtin(SPreempted), le.StkID); break;
+            case LegacyEv.GoSleep: type = Ev.GoBlock; (a0, a1) = (Builtin(SSleep), le.StkID); break;
+            case LegacyEv.GoBlock: type = Ev.GoBlock; (a0, a1) = (Builtin(SEmpty), le.StkID); break;
+            case LegacyEv.GoUnblock: type = Ev.GoUnblock; break;
+            case LegacyEv.GoBlockSend: type = Ev.GoBlock; (a0, a1) = (Builtin(SChanSend), le.StkID); break;
+            case LegacyEv.GoBlockRecv: type = Ev.GoBlock; (a0, a1) = (Builtin(SChanRecv), le.StkID); break;
+            case LegacyEv.GoBlockSelect: type = Ev.GoBlock; (a0, a1) = (Builtin(SSelect), le.StkID); break;
+            case LegacyEv.GoBlockSync: type = Ev.GoBlock; (a0, a1) = (Builtin(SSync), le.StkID); break;
+            case LegacyEv.GoBlockCond: type = Ev.GoBlock; (a0, a1) = (Builtin(SSyncCond), le.StkID); break;
+            case LegacyEv.GoBlockNet: type = Ev.GoBlock; (a0, a1) = (Builtin(SNetwork), le.StkID); break;
+            case LegacyEv.GoBlockGC: type = Ev.GoBlock; (a0, a1) = (Builtin(SMarkAssistWait), le.StkID); break;
+            case LegacyEv.GoSysCall:
+            {
+                // The syscall blocked if the goroutine's next event is GoSysBlock.
+                bool blocked = false;
+                for (int j = i + 1; j < _trace.Events.Length; j++)
+                {
+                    if (_trace.Events[j].G != le.G) continue;
+                    blocked = _trace.Events[j].Type == LegacyEv.GoSysBlock;
+                    break;
+                }
+                if (blocked)
+                {
+                    type = Ev.GoSyscallBegin;
+                    (a0, a1, a2, a3) = (0, le.StkID, 0, 0);
+                    break;
+                }
+                // A syscall that did not block becomes a 1 ns begin/end pair; as for GoStartLabel, Go reads the
+                // thread map without a presence check (0 when the P has no thread).
+                long m0 = _procMs.GetValueOrDefault(p);
+                long g0 = (long)le.G;
+                ev = Make(Ev.GoSyscallBegin, le.Ts, m0, p, g0, 0, le.StkID);
+                States(ref ev, GoState.Running, GoState.Syscall);
+                var end = Make(Ev.GoSyscallEnd, le.Ts + 1, m0, p, g0);
+                States(ref end, GoState.Syscall, GoState.Running);
+                _extra.Enqueue(end);
+                return true;
+            }
+            case LegacyEv.GoSysExit: type = Ev.GoSyscallEndBlocked; break;
+            case LegacyEv.GoSysBlock: return false;
+            case LegacyEv.GoWaiting:
+                type = Ev.GoStatus;
+                (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GWaiting, 0);
+                _createdPreInit.Remove(le.A0);
+                break;
+            case LegacyEv.GoInSyscall:
+                type = Ev.GoStatus;
+                (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GSyscall, 0);
+                _createdPreInit.Remove(le.A0);
+                break;
+            case LegacyEv.HeapAlloc: type = Ev.HeapAlloc; break;
+            case LegacyEv.HeapGoal: type = Ev.HeapGoal; break;
+            case LegacyEv.GCMarkAssistStart: type = Ev.GCMarkAssistBegin; break;
+            case LegacyEv.GCMarkAssistDone: type = Ev.GCMarkAssistEnd; break;
+            case LegacyEv.UserTaskCreate:
+            {
+                type = Ev.UserTaskBegin;
+                ulong parent = le.A1 == 0 ? Event.NoTask : le.A1;
+                (a0, a1, a2, a3) = (le.A0, parent, le.A2, le.StkID);
+                // TaskEnd reports the parent as recorded here, raw (0 for a root task), as Go does.
+                _tasks[le.A0] = (_table.RawStringArray(le.A2), le.A1);
+                break;
+            }
+            case LegacyEv.UserTaskEnd:
+                type = Ev.UserTaskEnd;
+                if (_tasks.Remove(le.A0, out var ts))
+                {
+                    (a0, a1, a2, a3) = (le.A0, le.A1, _table.AddExtraString(ts.Name), 0);
+                    ev.Extra = ts.Parent;
+                }
+                else
+                {
+                    (a0, a1, a2, a3) = (le.A0, le.A1, _table.AddExtraString([]), 0);
+                    ev.Extra = Event.NoTask;
+                }
+                break;
+            case LegacyEv.UserRegion:
+                if (le.A1 == 0) type = Ev.UserRegionBegin;
+                else if (le.A1 == 1) type = Ev.UserRegionEnd;
+                else throw new TraceFormatException($"unexpected event type {Ev.None}", "converting a legacy event");
+                (a0, a1, a2, a3) = (le.A0, le.A2, le.StkID, 0);
+                break;
+            case LegacyEv.UserLog:
+                type = Ev.UserLog;
+                if (le.A3 >= (ulong)_inlineToStringId.Length)
+                    throw new TraceFormatException("log message index out of range", "converting a legacy event");
+                (a0, a1, a2, a3) = (le.A0, le.A1, _inlineToStringId[le.A3], le.StkID);
+                break;
+            case LegacyEv.CPUSample:
+            {
+                ev = new Event
+                {
+                    Kind = EventKind.StackSample, Type = Ev.CPUSample, Time = le.Ts, Thread = -1, Proc = p,
+                    Goroutine = le.G == 0 ? -1 : (long)le.G, A0 = le.StkID, Generation = _table,
+                };
+                return true;
+            }
+            default:
+                throw new TraceFormatException($"unexpected event type {le.Type}", "converting a legacy event");
+        }
+
+        // Events that carry a stack in the legacy format put it in the modern event's main stack argument.
+        if (LegacyHasStack(le.Type) && Specs.Table[type]!.MainStackArg is int s and >= 0)
+        {
+            switch (s)
+            {
+                case 0: a0 = le.StkID; break;
+                case 1: a1 = le.StkID; break;
+                case 2: a2 = le.StkID; break;
+                default: a3 = le.StkID; break;
+            }
+        }
+
+        long mt = -1;
+        if (p != -1 && _procMs.TryGetValue(p, out long thread)) mt = thread;
+        if (le.Type == LegacyEv.ProcStop) _procMs.Remove(p);
+        long g = le.G == 0 ? -1 : (long)le.G;
+        ulong extra = ev.Extra;
+        ev = Make(type, le.Ts, mt, p, g, a0, a1, a2, a3);
+        ev.Extra = extra;
+        SetStates(ref ev);
+        return true;
+    }
+
+    /// <summary>The state change a converted event reports (status events: from Undetermined, as Go reports them).</summary>
+    private static void SetStates(ref Event e)
+    {
+        switch (e.Type)
+        {
+            case Ev.ProcStart: States(ref e, ProcState.Idle, ProcState.Running); break;
+            case Ev.ProcStop: States(ref e, ProcState.Running, ProcState.Idle); break;
+            case Ev.ProcStatus: States(ref e, ProcState.Undetermined, ProcStatusToState[e.A1]); break;
+            case Ev.GoCreate: States(ref e, GoState.NotExist, GoState.Runnable); break;
+            case Ev.GoStart: States(ref e, GoState.Runnable, GoState.Running); break;
+            case Ev.GoDestroy: States(ref e, GoState.Running, GoState.NotExist); break;
+            case Ev.GoStop: States(ref e, GoState.Running, GoState.Runnable); break;
+            case Ev.GoBlock: States(ref e, GoState.Running, GoState.Waiting); break;
+            case Ev.GoUnblock: States(ref e, GoState.Waiting, GoState.Runnable); break;
+            case Ev.GoSyscallBegin: States(ref e, GoState.Running, GoState.Syscall); break;
+            case Ev.GoSyscallEnd: States(ref e, GoState.Syscall, GoState.Running); break;
+            case Ev.GoSyscallEndBlocked: States(ref e, GoState.Syscall, GoState.Runnable); break;
+            case Ev.GoStatus: States(ref e, GoState.Undetermined, GoStatusToState[e.A2]); break;
+        }
+    }
+
+    /// <summary>Whether the legacy event type records a stack (Go's <c>tracev1.EventDescriptions[t].Stack</c>).</summary>
+    private static bool LegacyHasStack(byte t) => t switch
+    {
+        LegacyEv.Gomaxprocs or LegacyEv.GCStart or LegacyEv.GCSweepStart or LegacyEv.GoCreate or LegacyEv.GoStop
+            or LegacyEv.GoSched or LegacyEv.GoPreempt or LegacyEv.GoSleep or LegacyEv.GoBlock or LegacyEv.GoUnblock
+            or LegacyEv.GoBlockSend or LegacyEv.GoBlockRecv or LegacyEv.GoBlockSelect or LegacyEv.GoBlockSync
+            or LegacyEv.GoBlockCond or LegacyEv.GoBlockNet or LegacyEv.GoSysCall or LegacyEv.GoUnblockLocal
+            or LegacyEv.GoBlockGC or LegacyEv.GCMarkAssistStart or LegacyEv.UserTaskCreate or LegacyEv.UserTaskEnd
+            or LegacyEv.UserRegion or LegacyEv.UserLog or LegacyEv.CPUSample => true,
+        _ => false,
+    };
+}
