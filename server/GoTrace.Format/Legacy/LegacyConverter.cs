@@ -255,7 +255,7 @@ internal sealed class LegacyConverter
             case LegacyEv.GoStartLabel:
             {
                 // Go reads the thread map without a presence check here: no thread means 0, not -1.
-                long m0 = _procMs.GetValueOrDefault(p);
+                long m0 = _procMs.GetOrDefault(p);
                 var label = Make(Ev.GoLabel, le.Ts, m0, p, (long)le.G, le.A2);
                 _extra.Enqueue(label);
                 ev = Make(Ev.GoStart, le.Ts, m0, p, (long)le.G, le.A0, le.A1, le.A2, le.A3);
@@ -294,7 +294,7 @@ internal sealed class LegacyConverter
                 }
                 // A syscall that did not block becomes a 1 ns begin/end pair; as for GoStartLabel, Go reads the
                 // thread map without a presence check (0 when the P has no thread).
-                long m0 = _procMs.GetValueOrDefault(p);
+                long m0 = _procMs.GetOrDefault(p);
                 long g0 = (long)le.G;
                 ev = Make(Ev.GoSyscallBegin, le.Ts, m0, p, g0, 0, le.StkID);
                 States(ref ev, GoState.Running, GoState.Syscall);

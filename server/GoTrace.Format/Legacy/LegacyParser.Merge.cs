@@ -99,7 +99,7 @@ internal static partial class LegacyParser
         private static void Transition(Dictionary<ulong, GState> gs, ulong g, GState init, GState next)
         {
             if (g == Unordered) return;
-            var curr = gs.GetValueOrDefault(g);
+            var curr = gs.GetOrDefault(g);
             // Only reachable with corrupt input: the state changed between building the frontier and popping it.
             if (!TransitionReady(g, curr, init))
                 throw new TraceFormatException("encountered impossible goroutine state transition", "ordering legacy events");
@@ -265,7 +265,8 @@ internal static partial class LegacyParser
             var gs = new Dictionary<ulong, GState>();
             var frontier = new Frontier();
             var available = new AvailableProcs(all);
-            var merged = new LegacyEvent[Math.Max(16, Math.Min(_data.Length / 8, 1 << 16))];
+            // PERF: sized exactly from pass 1's count (growing by doubling, then trimming, peaked at 3x the events).
+            var merged = new LegacyEvent[Math.Max(16, _eventCount + samples.Length)];
             count = 0;
 
             while (true)
@@ -290,7 +291,7 @@ internal static partial class LegacyParser
 
                     ref var ev = ref proc.Buf[proc.Head];
                     StateTransition(ev, out ulong g, out var init, out _);
-                    if (!TransitionReady(g, gs.GetValueOrDefault(g), init))
+                    if (!TransitionReady(g, gs.GetOrDefault(g), init))
                     {
                         available.Block(proc, g);
                         continue;
@@ -331,7 +332,7 @@ internal static partial class LegacyParser
             // A syscall exit is recorded when the goroutine gets a P back; the time it really left the syscall is
             // in its arguments. Use it, after checking it against the block.
             var lastSysBlock = new Dictionary<ulong, long>();
-            bool moved = false;
+            var moved = new List<int>();
             for (int i = 0; i < count; i++)
             {
                 ref var ev = ref merged[i];
@@ -343,40 +344,51 @@ internal static partial class LegacyParser
                     case LegacyEv.GoSysExit:
                         long ts = (long)ev.A2;
                         if (ts == 0) break;
-                        long block = lastSysBlock.GetValueOrDefault(ev.G);
+                        long block = lastSysBlock.GetOrDefault(ev.G);
                         if (block == 0) throw new TraceFormatException("stray syscall exit", "ordering legacy events");
                         if (ts < block) throw new TraceFormatException(TimeOrder, "ordering legacy events");
-                        if (ts != ev.Ts) moved = true;
+                        if (ts != ev.Ts) moved.Add(i);
                         ev.Ts = ts;
                         break;
                 }
             }
-            if (moved) StableSortByTs(merged.AsSpan(0, count));
+            if (moved.Count > 0) StableSortMoved(merged, count, moved);
             return merged;
         }
 
-        /// <summary>Stable sort by time (Go: sort.Stable; every stable sort gives the same result). Bottom-up merge sort.</summary>
-        private static void StableSortByTs(Span<LegacyEvent> a)
+        /// <summary>
+        /// Re-sorts by time after the syscall exits in <paramref name="movedIdx"/> (ascending indices) got new times,
+        /// with the result of a stable sort (Go: sort.Stable), i.e. ordered by (time, original index). The other
+        /// events are still in that order, so only the moved ones are sorted and then merged in: extra memory is
+        /// proportional to the moved events plus one int per event, not a second copy of the events.
+        /// </summary>
+        private static void StableSortMoved(LegacyEvent[] a, int n, List<int> movedIdx)
         {
-            int n = a.Length;
-            if (n < 2) return;
-            var tmp = new LegacyEvent[n];
-            Span<LegacyEvent> src = a, dst = tmp;
-            for (int width = 1; width < n; width *= 2)
+            int m = movedIdx.Count;
+            var mv = new (LegacyEvent Ev, int Idx)[m];
+            for (int k = 0; k < m; k++) mv[k] = (a[movedIdx[k]], movedIdx[k]);
+            Array.Sort(mv, static (x, y) => x.Ev.Ts != y.Ev.Ts ? x.Ev.Ts.CompareTo(y.Ev.Ts) : x.Idx.CompareTo(y.Idx));
+            // Move the others to the end, keeping their order and remembering where they came from.
+            var restIdx = new int[n - m];
+            int w = n;
+            for (int r = n - 1, k = m - 1; r >= 0; r--)
             {
-                for (int lo = 0; lo < n; lo += 2 * width)
+                if (k >= 0 && movedIdx[k] == r)
                 {
-                    int mid = Math.Min(lo + width, n), hi = Math.Min(lo + 2 * width, n);
-                    int i = lo, j = mid, k = lo;
-                    while (i < mid && j < hi) dst[k++] = src[j].Ts < src[i].Ts ? src[j++] : src[i++];
-                    while (i < mid) dst[k++] = src[i++];
-                    while (j < hi) dst[k++] = src[j++];
+                    k--;
+                    continue;
                 }
-                var t = src;
-                src = dst;
-                dst = t;
+                w--;
+                a[w] = a[r];
+                restIdx[w - m] = r;
             }
-            if (src != a) src.CopyTo(a);
+            // Merge from the front; the write position never passes the read position of the others.
+            int i = m, j = 0;
+            for (int o = 0; o < n; o++)
+            {
+                bool takeMoved = j < m && (i == n || mv[j].Ev.Ts < a[i].Ts || (mv[j].Ev.Ts == a[i].Ts && mv[j].Idx < restIdx[i - m]));
+                a[o] = takeMoved ? mv[j++].Ev : a[i++];
+            }
         }
     }
 }

@@ -52,7 +52,7 @@ internal static partial class LegacyParser
                 {
                     case LegacyEv.ProcStart:
                     {
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var p = ps.GetOrDefault(ev.P);
                         if (p.Running) throw Invalid($"p {ev.P} is running before start (time {ev.Ts})");
                         p.Running = true;
                         ps[ev.P] = p;
@@ -60,7 +60,7 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.ProcStop:
                     {
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var p = ps.GetOrDefault(ev.P);
                         if (!p.Running) throw Invalid($"p {ev.P} is not running before stop (time {ev.Ts})");
                         if (p.G != 0) throw Invalid($"p {ev.P} is running a goroutine {p.G} during stop (time {ev.Ts})");
                         p.Running = false;
@@ -86,7 +86,7 @@ internal static partial class LegacyParser
                         break;
                     case LegacyEv.GCSweepStart:
                     {
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var p = ps.GetOrDefault(ev.P);
                         if (p.Sweeping) throw Invalid($"previous sweeping is not ended before a new one (time {ev.Ts})");
                         p.Sweeping = true;
                         ps[ev.P] = p;
@@ -94,7 +94,7 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GCMarkAssistStart:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
+                        var g = gs.GetOrDefault(ev.G);
                         if (g.InMarkAssist) throw Invalid($"previous mark assist is not ended before a new one (time {ev.Ts})");
                         g.InMarkAssist = true;
                         gs[ev.G] = g;
@@ -103,14 +103,14 @@ internal static partial class LegacyParser
                     case LegacyEv.GCMarkAssistDone:
                     {
                         // An assist may have begun before the trace started: no check.
-                        var g = gs.GetValueOrDefault(ev.G);
+                        var g = gs.GetOrDefault(ev.G);
                         g.InMarkAssist = false;
                         gs[ev.G] = g;
                         break;
                     }
                     case LegacyEv.GCSweepDone:
                     {
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var p = ps.GetOrDefault(ev.P);
                         if (!p.Sweeping) throw Invalid($"bogus sweeping end (time {ev.Ts})");
                         p.Sweeping = false;
                         ps[ev.P] = p;
@@ -118,7 +118,7 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoWaiting or LegacyEv.GoInSyscall:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
+                        var g = gs.GetOrDefault(ev.G);
                         if (g.State != VRunnable)
                         {
                             string name = ev.Type == LegacyEv.GoWaiting ? "EvGoWaiting" : "EvGoInSyscall";
@@ -131,15 +131,15 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoCreate:
                     {
-                        CheckRunning(ps.GetValueOrDefault(ev.P), gs.GetValueOrDefault(ev.G), ev, allowG0: true);
+                        CheckRunning(ps.GetOrDefault(ev.P), gs.GetOrDefault(ev.G), ev, allowG0: true);
                         if (gs.ContainsKey(ev.A0)) throw Invalid($"g {ev.A0} already exists (time {ev.Ts})");
                         gs[ev.A0] = new GDesc { State = VRunnable, Ev = idx + 1, EvCreate = idx + 1 };
                         break;
                     }
                     case LegacyEv.GoStart or LegacyEv.GoStartLabel:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var g = gs.GetOrDefault(ev.G);
+                        var p = ps.GetOrDefault(ev.P);
                         if (g.State != VRunnable) throw Invalid($"g {ev.G} is not runnable before start (time {ev.Ts})");
                         if (p.G != 0) throw Invalid($"p {ev.P} is already running g {p.G} while start g {ev.G} (time {ev.Ts})");
                         g.State = VRunning;
@@ -157,8 +157,8 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoEnd or LegacyEv.GoStop:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var g = gs.GetOrDefault(ev.G);
+                        var p = ps.GetOrDefault(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VDead;
                         p.G = 0;
@@ -169,8 +169,8 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoSched or LegacyEv.GoPreempt:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var g = gs.GetOrDefault(ev.G);
+                        var p = ps.GetOrDefault(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VRunnable;
                         p.G = 0;
@@ -181,11 +181,11 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoUnblock:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var g = gs.GetOrDefault(ev.G);
+                        var p = ps.GetOrDefault(ev.P);
                         if (g.State != VRunning) throw Invalid($"g {ev.G} is not running while unpark (time {ev.Ts})");
                         if (ev.P != LegacyTrace.TimerP && p.G != ev.G) throw Invalid($"p {ev.P} is not running g {ev.G} while unpark (time {ev.Ts})");
-                        var g1 = gs.GetValueOrDefault(ev.A0);
+                        var g1 = gs.GetOrDefault(ev.A0);
                         if (g1.State != VWaiting) throw Invalid($"g {ev.A0} is not waiting before unpark (time {ev.Ts})");
                         if (g1.Ev != 0 && events[g1.Ev - 1].Type == LegacyEv.GoBlockNet) ev.P = LegacyTrace.NetpollP;
                         g1.State = VRunnable;
@@ -195,16 +195,16 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoSysCall:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        CheckRunning(ps.GetValueOrDefault(ev.P), g, ev, allowG0: false);
+                        var g = gs.GetOrDefault(ev.G);
+                        CheckRunning(ps.GetOrDefault(ev.P), g, ev, allowG0: false);
                         g.Ev = idx + 1;
                         gs[ev.G] = g;
                         break;
                     }
                     case LegacyEv.GoSysBlock:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var g = gs.GetOrDefault(ev.G);
+                        var p = ps.GetOrDefault(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VWaiting;
                         p.G = 0;
@@ -214,7 +214,7 @@ internal static partial class LegacyParser
                     }
                     case LegacyEv.GoSysExit:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
+                        var g = gs.GetOrDefault(ev.G);
                         if (g.State != VWaiting) throw Invalid($"g {ev.G} is not waiting during syscall exit (time {ev.Ts})");
                         g.State = VRunnable;
                         g.Ev = idx + 1;
@@ -225,8 +225,8 @@ internal static partial class LegacyParser
                         or LegacyEv.GoBlockSelect or LegacyEv.GoBlockSync or LegacyEv.GoBlockCond or LegacyEv.GoBlockNet
                         or LegacyEv.GoBlockGC:
                     {
-                        var g = gs.GetValueOrDefault(ev.G);
-                        var p = ps.GetValueOrDefault(ev.P);
+                        var g = gs.GetOrDefault(ev.G);
+                        var p = ps.GetOrDefault(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VWaiting;
                         g.Ev = idx + 1;

@@ -94,6 +94,7 @@ internal static partial class LegacyParser
 
         /// <summary>Batch start offsets (indices into <see cref="_data"/>) per P, in file order; consumed from the front.</summary>
         private readonly Dictionary<int, BatchQueue> _batches = [];
+        private int _eventCount;
         private readonly List<LegacyEvent> _cpuSamples = [];
 
         // The record last read by ReadRaw.
@@ -196,6 +197,8 @@ internal static partial class LegacyParser
 
                 if (!_batches.TryGetValue(curP, out var cur) || cur.Offsets.Count == 0)
                     throw RecordError($"read event {_rawType} with current P of {curP}, but P has no batches yet");
+                if (_rawType is not (LegacyEv.Batch or LegacyEv.Frequency or LegacyEv.TimerGoroutine or LegacyEv.Stack or LegacyEv.CPUSample))
+                    _eventCount++; // the records that become events in pass 2 (CPU samples are counted separately)
 
                 if (_rawType == LegacyEv.CPUSample)
                 {

@@ -68,3 +68,13 @@ internal static class LegacyEv
         GoStartLabel = 41, GoBlockGC = 42, GCMarkAssistStart = 43, GCMarkAssistDone = 44, UserTaskCreate = 45,
         UserTaskEnd = 46, UserRegion = 47, UserLog = 48, CPUSample = 49, Count = 50;
 }
+
+internal static class DictionaryExtensions
+{
+    /// <summary>
+    /// The value for <paramref name="key"/> or the default. PERF: the framework's GetValueOrDefault goes through
+    /// IReadOnlyDictionary (an interface call per lookup, ~6% of reading a 38 MiB legacy trace).
+    /// </summary>
+    public static TValue GetOrDefault<TKey, TValue>(this Dictionary<TKey, TValue> d, TKey key) where TKey : notnull =>
+        d.TryGetValue(key, out var v) ? v : default!;
+}
