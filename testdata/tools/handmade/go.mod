@@ -1,0 +1,3 @@
+module gotrace.test/handmade
+
+go 1.19
