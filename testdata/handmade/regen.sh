@@ -50,7 +50,8 @@ expect() {
     stw.go1.21) printf '%s\n' =ok '+Name="stop-the-world (GC mark termination)"' '+Name="stop-the-world (GC sweep termination)"' \
         '+Name="stop-the-world ()"' '+Name="stop-the-world (GOMAXPROCS)"' '+Name="stop-the-world (read mem stats)"' ;;
     cpusample.go1.11) printf '%s\n' '!unknown event type 49' ;;
-    cpusample.go1.19|cpusample.go1.21) printf '%s\n' =ok '+M=-1 P=0 G=1 StackSample' '+M=-1 P=-1 G=-1 StackSample' ;;
+    cpusample.go1.19|cpusample.go1.21) printf '%s\n' =ok '+M=-1 P=0 G=1 StackSample' '+M=-1 P=-1 G=-1 StackSample' \
+        '+M=0 P=0 G=1 StateTransition Time=91 GoID=1 Syscall->Running' '+P=1000003 G=1 StateTransition Time=180 GoID=1 Syscall->Runnable' ;;
     gc.go1.11) printf '%s\n' =ok '+P=1000004 G=1 RangeBegin' '+Name="GC concurrent mark phase"' '+Name="GC incremental sweep"' \
         '+Name="GC mark assist"' '+Reason="GC mark assist wait for work"' '+Label="GC (dedicated)"' \
         '+Name="stop-the-world (GC sweep termination)"' '+Name="stop-the-world (GC mark termination)"' \
@@ -62,15 +63,18 @@ expect() {
         '+M=-1 P=-1 G=-1 StateTransition Time=' '+Undetermined->Runnable' ;;
     netpoll.go1.11) printf '%s\n' =ok '+P=1000002' '+M=-1 P=-1 G=-1 StateTransition' ;;
     mzero.go1.11) printf '%s\n' =ok '+M=0 P=1 G=7 StateTransition' '+M=0 P=1 G=7 Label' ;;
-    empty.go1.11) printf '%s\n' =ok ;;
+    empty.go1.11) printf '%s\n' =ok '+M=-1 P=-1 G=-1 Sync Time=0 N=1' ;;
     err-noorder.go1.11) printf '%s\n' '!no consistent ordering of events possible' ;;
     err-nofreq.go1.11) printf '%s\n' '!no EvFrequency event' ;;
     err-stw-nested.go1.11) printf '%s\n' '!previous STW is not ended before a new one (time 40)' ;;
     err-stw-end.go1.11) printf '%s\n' '!bogus STW end (time 30)' ;;
-    err-region.go1.11) printf '%s\n' '!misuse of region in goroutine 1: span end "50 UserRegion p=0 g=1 stk=3 taskid=1 mode=1 typeid=4" when the inner-most active span start event is "40 UserRegion p=0 g=1 stk=2 taskid=1 mode=0 typeid=3"' ;;
-    err-region-mode.go1.11) printf '%s\n' '!invalid user region mode: "40 UserRegion p=0 g=1 stk=2 taskid=0 mode=2 typeid=3"' ;;
+    err-region.go1.11) printf '%s\n' '!misuse of region in goroutine 1: span end "50 UserRegion p=0 g=1 stk=3 taskid=1 mode=1 typeid=5" when the inner-most active span start event is "40 UserRegion p=0 g=1 stk=2 taskid=1 mode=0 typeid=6"' ;;
+    err-region-mode.go1.11) printf '%s\n' '!invalid user region mode: "40 UserRegion p=0 g=1 stk=2 taskid=0 mode=2 typeid=5"' ;;
     err-timeorder.go1.11) printf '%s\n' '!time stamps out of order' ;;
     err-stray-sysexit.go1.11) printf '%s\n' '!stray syscall exit' ;;
+    err-sysexitlocal.go1.11) printf '%s\n' '!g 0 is not waiting during syscall exit (time 50)' ;;
+    err-no-batch.go1.11) printf '%s\n' '!read event 5 with current P of 0, but P has no batches yet' ;;
+    err-sysblock-tick0.go1.11) printf '%s\n' '!stray syscall exit' ;;
     err-futile.go1.11) printf '%s\n' '!unexpected event type 36' '+GoID=5 Runnable->Running' ;;
     err-version-1.5) printf '%s\n' '!unknown or unsupported trace version go 1.5' ;;
     err-version-1.10) printf '%s\n' '!unknown or unsupported trace version go 1.10' ;;

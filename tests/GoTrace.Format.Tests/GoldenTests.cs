@@ -33,8 +33,10 @@ public sealed class GoldenTests
         if (error is not null) Assert.Equal(goErr.TrimEnd('\n'), error.Reason);
     }
 
+    public static TheoryData<string> AllTraces() => TestData.AllTraces();
+
     [Theory]
-    [MemberData(nameof(Traces))]
+    [MemberData(nameof(AllTraces))]
     public void Reading_in_chunks_of_1_7_and_4096_bytes_gives_the_same_events(string trace)
     {
         var bytes = File.ReadAllBytes(Path.Combine(TestData.Traces, trace));

@@ -114,19 +114,6 @@ public sealed class LegacyGoldenTests
 
     [Theory]
     [MemberData(nameof(Traces))]
-    public void Reading_in_chunks_of_1_7_and_4096_bytes_gives_the_same_events(string trace)
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(TestData.Traces, trace));
-        var whole = Dumper.Dump(bytes).Output;
-        foreach (int chunk in new[] { 1, 7, 4096 })
-        {
-            var chunked = Dumper.Dump(new ChunkedStream(bytes, chunk)).Output;
-            Assert.True(whole.AsSpan().SequenceEqual(chunked), $"chunk size {chunk} changed the output of {trace}");
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Traces))]
     public void Damage_yields_nothing_or_everything_and_only_the_format_exception(string trace)
     {
         // A legacy trace is parsed whole before its first event (as Go does): damage either leaves a trace Go

@@ -39,6 +39,18 @@ internal static class TestData
         return data;
     }
 
+    /// <summary>Every committed trace Go 1.27 reads (modern and legacy formats), as xunit theory data.</summary>
+    public static TheoryData<string> AllTraces()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Traces, "*.trace").Order(StringComparer.Ordinal))
+        {
+            int v = HeaderVersion(f);
+            if (TraceHeader.IsModern(v) || TraceHeader.IsLegacy(v)) data.Add(Path.GetFileName(f));
+        }
+        return data;
+    }
+
     public static List<string> ModernTraceNames() =>
         Directory.GetFiles(Traces, "*.trace").Order(StringComparer.Ordinal)
             .Where(f => TraceHeader.IsModern(HeaderVersion(f))).Select(Path.GetFileName).ToList()!;
