@@ -58,7 +58,7 @@ expect() {
         '+/memory/classes/heap/objects:bytes' '+/gc/heap/goal:bytes' '+/sched/gomaxprocs:threads' ;;
     annotations.go1.11) printf '%s\n' =ok '+TaskBegin' '+TaskEnd' '+RegionBegin' '+RegionEnd' '+Log' \
         '+Parent=18446744073709551615' '+Category=""' '+Message=""' ;;
-    syscalls.go1.11) printf '%s\n' =ok '+Running->Syscall' '+Syscall->Running' '+P=1000003' '+Undetermined->Syscall' ;;
+    syscalls.go1.11) printf '%s\n' =ok '+Running->Syscall' '+Syscall->Running' '+P=1000003 G=1 StateTransition Time=175 GoID=1 Syscall->Runnable' '+P=1000003 G=8 StateTransition Time=250' ;;
     prestart.go1.11) printf '%s\n' =ok '+Undetermined->Waiting' '+Undetermined->Syscall' '+Undetermined->Running' \
         '+M=-1 P=-1 G=-1 StateTransition Time=' '+Undetermined->Runnable' ;;
     netpoll.go1.11) printf '%s\n' =ok '+P=1000002' '+M=-1 P=-1 G=-1 StateTransition' ;;
@@ -123,11 +123,11 @@ for f in "$here"/*.txt; do
 done
 
 # --- 5. summary and checks -----------------------------------------------------
-printf '%-28s %6s %6s  %s\n' trace bytes lines "Go's outcome"
+printf '%-34s %6s %6s  %s\n' trace bytes lines "Go's outcome"
 for f in "$here"/*.txt; do
   n=$(basename "$f" .txt)
   t="$here/$n.trace"
-  printf '%-28s %6d %6d  %s\n' "$n.trace" "$(stat -c %s "$t")" "$(wc -l <"$t.parsed")" \
+  printf '%-34s %6d %6d  %s\n' "$n.trace" "$(stat -c %s "$t")" "$(wc -l <"$t.parsed")" \
     "$(tail -n +2 "$t.parsed.err" | head -1 | cut -c1-60)$(head -1 "$t.parsed.err" | sed 's/^exit=0$/ok/;s/^exit=\([1-9].*\)/ (exit \1)/')"
   while IFS= read -r p; do problems+=("$p"); done < <(check "$n")
 done
