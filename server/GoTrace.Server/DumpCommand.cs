@@ -40,16 +40,27 @@ internal static class DumpCommand
     private static int Dump(Stream input, string path)
     {
         using var stdout = Console.OpenStandardOutput();
-        using var w = new GoTextWriter(stdout);
+        var w = new GoTextWriter(stdout);
         try
         {
-            var reader = TraceReader.Open(input);
-            while (reader.TryRead(out var ev)) ParsedFormatter.Write(w, ev);
-            return 0;
+            try
+            {
+                var reader = TraceReader.Open(input);
+                while (reader.TryRead(out var ev)) ParsedFormatter.Write(w, ev);
+                w.Flush();
+                return 0;
+            }
+            catch (TraceFormatException e)
+            {
+                w.Flush();
+                Console.Error.WriteLine($"gotrace: {path}: {e.Message}");
+                return 1;
+            }
         }
-        catch (TraceFormatException e)
+        catch (IOException e)
         {
-            w.Flush();
+            // Reading the trace or writing the output failed (a full disk, a device error): say so, never crash.
+            // (A closed pipe is not an error here: .NET drops writes to a console stream whose reader went away.)
             Console.Error.WriteLine($"gotrace: {path}: {e.Message}");
             return 1;
         }
@@ -72,6 +83,11 @@ internal static class DumpCommand
             }
         }
         catch (TraceFormatException e)
+        {
+            Console.Error.WriteLine($"gotrace: {path}: {e.Message}");
+            exit = 1;
+        }
+        catch (IOException e)
         {
             Console.Error.WriteLine($"gotrace: {path}: {e.Message}");
             exit = 1;
