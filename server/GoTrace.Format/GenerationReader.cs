@@ -17,8 +17,6 @@ internal sealed class RawGeneration
     /// <summary>Threads in the order their first event batch appears in the file (drives heap tie-breaks).</summary>
     public readonly List<long> ThreadOrder = [];
     public CpuSample[] CpuSamples = [];
-    /// <summary>File offset of the generation's first byte.</summary>
-    public long StartOffset;
 }
 
 /// <summary>
@@ -120,14 +118,14 @@ internal sealed class GenerationReader
         _len = 0;
     }
 
-    private RawGeneration NewGeneration(long offset)
+    private RawGeneration NewGeneration()
     {
         // The previous generation has been consumed entirely: its chunks are free again.
         _chunk = 0;
         _len = 0;
         _buf = _chunks.Count > 0 ? _chunks[0] : [];
         _samples.Clear();
-        return new RawGeneration { Data = new GenerationData(), StartOffset = offset };
+        return new RawGeneration { Data = new GenerationData() };
     }
 
     /// <summary>
@@ -135,7 +133,7 @@ internal sealed class GenerationReader
     /// </summary>
     public RawGeneration? ReadGeneration26()
     {
-        var g = NewGeneration(_src.Offset);
+        var g = NewGeneration();
         while (true)
         {
             var b = ReadBatch();
@@ -164,11 +162,10 @@ internal sealed class GenerationReader
     /// </summary>
     public (RawGeneration? Gen, TraceFormatException? SpillError) ReadGenerationWithSpill()
     {
-        var g = NewGeneration(_src.Offset);
+        var g = NewGeneration();
         if (_spill is { } s)
         {
             _spill = null;
-            g.StartOffset = s.Offset;
             g.Data.Number = s.Gen;
             g.Data.MinTs = s.Time;
             Reserve(s.Payload.Length);
@@ -395,6 +392,4 @@ internal sealed class GenerationReader
             }
         }
     }
-
-    internal static string Hex(long v) => v.ToString("x", CultureInfo.InvariantCulture);
 }

@@ -23,9 +23,6 @@ internal sealed class LegacyConverter
     private const int SForever = 0, SPreempted = 1, SGosched = 2, SSleep = 3, SChanSend = 4, SChanRecv = 5, SNetwork = 6,
         SSync = 7, SSyncCond = 8, SSelect = 9, SEmpty = 10, SMarkAssistWait = 11, SSTWUnknown = 12;
 
-    /// <summary>Number of STW reasons Go 1.21 knows (kinds ≥ this read as unknown).</summary>
-    private const int NumSTWReasons = 17;
-
     // Wire goroutine statuses and proc statuses of the modern format.
     private const ulong GRunnable = 1, GRunning = 2, GSyscall = 3, GWaiting = 4;
     private const ulong PRunning = 1, PIdle = 2;
@@ -158,13 +155,6 @@ internal sealed class LegacyConverter
 
     private ulong Builtin(int s) => _builtinToStringId[s];
 
-    /// <summary>The reason string of a legacy STW kind (Go's <c>Trace.STWReason</c>).</summary>
-    private int StwReason(ulong kind)
-    {
-        if (_trace.Version < 21) return kind is 0 or 1 ? (int)kind + 1 : 0;
-        return kind < NumSTWReasons ? (int)kind : 0;
-    }
-
     /// <summary>Converts legacy event <paramref name="i"/>; false if it produces no event of its own (it may queue extras).</summary>
     private bool Convert(int i, out Event ev)
     {
@@ -222,7 +212,7 @@ internal sealed class LegacyConverter
             case LegacyEv.GCStart: type = Ev.GCBegin; break;
             case LegacyEv.GCDone: type = Ev.GCEnd; break;
             case LegacyEv.STWStart:
-                _lastStwReason = Builtin(SSTWUnknown + StwReason(le.A0));
+                _lastStwReason = Builtin(SSTWUnknown + LegacyEventInfo.StwReason(_trace.Version, le.A0));
                 type = Ev.STWBegin;
                 (a0, a1, a2, a3) = (_lastStwReason, 0, 0, 0);
                 break;
@@ -367,7 +357,7 @@ internal sealed class LegacyConverter
         }
 
         // Events that carry a stack in the legacy format put it in the modern event's main stack argument.
-        if (LegacyHasStack(le.Type) && Specs.Table[type]!.MainStackArg is int s and >= 0)
+        if (LegacyEventInfo.HasStack(le.Type) && Specs.Table[type]!.MainStackArg is int s and >= 0)
         {
             switch (s)
             {
@@ -409,16 +399,4 @@ internal sealed class LegacyConverter
             case Ev.GoStatus: States(ref e, GoState.Undetermined, GoStatusToState[e.A2]); break;
         }
     }
-
-    /// <summary>Whether the legacy event type records a stack (Go's <c>tracev1.EventDescriptions[t].Stack</c>).</summary>
-    private static bool LegacyHasStack(byte t) => t switch
-    {
-        LegacyEv.Gomaxprocs or LegacyEv.GCStart or LegacyEv.GCSweepStart or LegacyEv.GoCreate or LegacyEv.GoStop
-            or LegacyEv.GoSched or LegacyEv.GoPreempt or LegacyEv.GoSleep or LegacyEv.GoBlock or LegacyEv.GoUnblock
-            or LegacyEv.GoBlockSend or LegacyEv.GoBlockRecv or LegacyEv.GoBlockSelect or LegacyEv.GoBlockSync
-            or LegacyEv.GoBlockCond or LegacyEv.GoBlockNet or LegacyEv.GoSysCall or LegacyEv.GoUnblockLocal
-            or LegacyEv.GoBlockGC or LegacyEv.GCMarkAssistStart or LegacyEv.UserTaskCreate or LegacyEv.UserTaskEnd
-            or LegacyEv.UserRegion or LegacyEv.UserLog or LegacyEv.CPUSample => true,
-        _ => false,
-    };
 }

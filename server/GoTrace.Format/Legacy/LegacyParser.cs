@@ -139,7 +139,7 @@ internal static partial class LegacyParser
                 for (int i = 0; i < count; i++)
                 {
                     ref var ev = ref events[i];
-                    ev.Ts = GoFloatToInt64(unchecked(ev.Ts - minTs) * factor);
+                    ev.Ts = GoMath.FloatToInt64(unchecked(ev.Ts - minTs) * factor);
                     // Timer unblocks (Go 1.11–1.13) and syscall exits go to fake Ps.
                     if (ev.Type == LegacyEv.GoUnblock && _timerGoroutines.Contains(ev.G)) ev.P = LegacyTrace.TimerP;
                     if (ev.Type == LegacyEv.GoSysExit) ev.P = LegacyTrace.SyscallP;
@@ -159,14 +159,6 @@ internal static partial class LegacyParser
                 InlineStrings = _inlineStrings,
             };
         }
-
-        /// <summary>
-        /// Go's float64 → int64 conversion on amd64 (CVTTSD2SQ): truncation toward zero, and
-        /// 0x8000000000000000 for NaN and anything out of range. (.NET saturates instead.) Only reachable with
-        /// absurd tick values in damaged traces.
-        /// </summary>
-        private static long GoFloatToInt64(double d) =>
-            d >= -9223372036854775808.0 && d < 9223372036854775808.0 ? (long)d : long.MinValue;
 
         // ---- errors -----------------------------------------------------------------------------------------
 
