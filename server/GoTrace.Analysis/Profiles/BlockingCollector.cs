@@ -1,0 +1,269 @@
+using System.Runtime.InteropServices;
+using GoTrace.Format;
+
+namespace GoTrace.Analysis;
+
+/// <summary>The four blocking profiles of <c>go tool trace -pprof=</c>.</summary>
+public enum BlockingKind : byte
+{
+    /// <summary><c>-pprof=net</c>: Waiting, entered with reason "network".</summary>
+    Net,
+    /// <summary><c>-pprof=sync</c>: Waiting, entered with a reason containing "chan", "sync" or "select".</summary>
+    Sync,
+    /// <summary><c>-pprof=syscall</c>: Syscall, any reason.</summary>
+    Syscall,
+    /// <summary><c>-pprof=sched</c>: Runnable, any reason.</summary>
+    Sched,
+}
+
+/// <summary>Flags for a set of <see cref="BlockingKind"/>s.</summary>
+[Flags]
+public enum BlockingKinds : byte
+{
+    None = 0,
+    Net = 1 << BlockingKind.Net,
+    Sync = 1 << BlockingKind.Sync,
+    Syscall = 1 << BlockingKind.Syscall,
+    Sched = 1 << BlockingKind.Sched,
+    All = Net | Sync | Syscall | Sched,
+}
+
+/// <summary>
+/// One closed interval a goroutine spent in a profiled state: from the transition that entered it (with an accepted
+/// reason) to the next transition of that goroutine into another state. <see cref="Stack"/> is the event stack of the
+/// entering event, as Go charges it.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct BlockingInterval
+{
+    public long Goroutine;
+    public long Start;
+    public long End;
+    public int Stack;
+    /// <summary>Index into <see cref="BlockingCollector.Reasons"/> of the entering transition's reason.</summary>
+    public ushort Reason;
+    public BlockingKind Kind;
+}
+
+/// <summary>A goroutine's lifetime as Go's summarizer records it (what the profiles' goroutine filter clips to).</summary>
+/// <param name="Id">Goroutine ID.</param>
+/// <param name="StartTime">First transition into Running, or 0 if it never ran.</param>
+/// <param name="EndTime">Transition into NotExist or a "forever" block, or 0 if alive at the end.</param>
+/// <param name="NameFrame">Frame index of the root frame naming the goroutine (its group), or -1.</param>
+public readonly record struct GoroutineLifetime(long Id, long StartTime, long EndTime, int NameFrame);
+
+/// <summary>
+/// Collects, in one pass, every interval the four blocking profiles are built from, plus the goroutine lifetimes and
+/// names their goroutine filter needs. Intervals follow Go's valid-prefix rule (dropped after the last Sync on an
+/// error); lifetimes follow the summarizer, which sees every event.
+/// </summary>
+public sealed class BlockingCollector : IPrefixConsumer
+{
+    private struct GState
+    {
+        public long Id;
+        public long StartTime, EndTime;
+        public int NameFrame;
+        public long T0, T1, T2, T3;     // start of the open interval per kind
+        public int S0, S1, S2, S3;      // its stack
+        public ushort R0, R1, R2, R3;   // its reason
+        public byte Open;               // bit per kind
+    }
+
+    private readonly BlockingKinds _kinds;
+    private readonly ChunkedList<BlockingInterval> _intervals = new();
+    private long _checkpoint;
+    private GState[] _g = new GState[256];
+    private int _gCount;
+    private readonly Dictionary<long, int> _gIndex = [];
+    private int[] _gDense = new int[4096];   // id -> index+1 for small IDs
+
+    private readonly List<string> _reasons = [""];
+    private readonly List<byte> _reasonClass = [0];
+    private readonly Dictionary<string, ushort> _reasonIndex = new() { [""] = 0 };
+    private GenerationData? _reasonGen;
+    private readonly Dictionary<ulong, ushort> _reasonCache = [];
+
+    private const byte ClassNet = 1, ClassSync = 2, ClassForever = 4;
+
+    public BlockingCollector(StackTable stacks, BlockingKinds kinds = BlockingKinds.All)
+    {
+        Stacks = stacks;
+        _kinds = kinds;
+    }
+
+    /// <summary>The stack table the intervals' stacks index into.</summary>
+    public StackTable Stacks { get; }
+
+    /// <summary>Which profiles are collected.</summary>
+    public BlockingKinds Kinds => _kinds;
+
+    /// <summary>Distinct transition reasons; index 0 is "".</summary>
+    public IReadOnlyList<string> Reasons => _reasons;
+
+    /// <summary>Every closed interval, in the order the intervals closed (Go's aggregation order).</summary>
+    public ChunkedList<BlockingInterval> Intervals => _intervals;
+
+    /// <summary>Time of the first event.</summary>
+    public long TraceStart { get; private set; }
+
+    /// <summary>Go's trace end: the last retained event.</summary>
+    public long TraceEnd { get; private set; }
+
+    /// <summary>Lifetimes of every goroutine seen in a state transition.</summary>
+    public IEnumerable<GoroutineLifetime> Goroutines
+    {
+        get
+        {
+            for (int i = 0; i < _gCount; i++)
+            {
+                var g = _g[i];
+                yield return new GoroutineLifetime(g.Id, g.StartTime, g.EndTime, g.NameFrame);
+            }
+        }
+    }
+
+    /// <summary>Number of goroutines seen.</summary>
+    public int GoroutineCount => _gCount;
+
+    /// <summary>The name (group) of a goroutine: its root function, or "" if no stack was seen.</summary>
+    public string NameOf(in GoroutineLifetime g) => g.NameFrame < 0 ? "" : Stacks.GetFrame(g.NameFrame).Function;
+
+    /// <summary>Lifetime of goroutine <paramref name="id"/>, if seen.</summary>
+    public bool TryGetGoroutine(long id, out GoroutineLifetime g)
+    {
+        int i = Find(id);
+        if (i < 0) { g = default; return false; }
+        ref var s = ref _g[i];
+        g = new GoroutineLifetime(s.Id, s.StartTime, s.EndTime, s.NameFrame);
+        return true;
+    }
+
+    private int Find(long id)
+    {
+        if ((ulong)id < (ulong)_gDense.Length) return _gDense[id] - 1;
+        return _gIndex.TryGetValue(id, out int i) ? i : -1;
+    }
+
+    private ref GState Get(long id)
+    {
+        int i = Find(id);
+        if (i < 0)
+        {
+            if (_gCount == _g.Length) Array.Resize(ref _g, _g.Length * 2);
+            i = _gCount++;
+            _g[i] = new GState { Id = id, NameFrame = -1 };
+            if ((ulong)id < (1 << 20))
+            {
+                if ((ulong)id >= (ulong)_gDense.Length)
+                    Array.Resize(ref _gDense, (int)Math.Min(1 << 20, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)id + 1)));
+                _gDense[id] = i + 1;
+            }
+            else _gIndex[id] = i;
+        }
+        return ref _g[i];
+    }
+
+    private ushort ReasonOf(in Event ev)
+    {
+        if (ev.Type is not (Ev.GoStop or Ev.GoBlock) || ev.Generation is not { } gen) return 0;
+        if (!ReferenceEquals(gen, _reasonGen))
+        {
+            _reasonGen = gen;
+            _reasonCache.Clear();
+        }
+        ref ushort slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_reasonCache, ev.A0, out bool exists);
+        if (!exists)
+        {
+            var s = gen.String(ev.A0);
+            if (!_reasonIndex.TryGetValue(s, out slot))
+            {
+                slot = checked((ushort)_reasons.Count);
+                _reasons.Add(s);
+                byte c = 0;
+                if (s == "network") c |= ClassNet;
+                if (s.Contains("chan", StringComparison.Ordinal) || s.Contains("sync", StringComparison.Ordinal)
+                    || s.Contains("select", StringComparison.Ordinal)) c |= ClassSync;
+                if (s == "forever") c |= ClassForever;
+                _reasonClass.Add(c);
+                _reasonIndex.Add(s, slot);
+            }
+        }
+        return slot;
+    }
+
+    public void OnEvent(in Event ev)
+    {
+        if (ev.Kind != EventKind.StateTransition || ev.TransitionResource != ResourceKind.Goroutine) return;
+        long id = ev.TransitionId;
+        var from = ev.GoFrom;
+        var to = ev.GoTo;
+        ref var g = ref Get(id);
+        ushort reason = ReasonOf(in ev);
+        byte cls = _reasonClass[reason];
+
+        if (from != to)
+        {
+            // Lifetime and name exactly as the summarizer keeps them.
+            if (from is GoState.Undetermined or GoState.NotExist)
+            {
+                g.StartTime = 0;
+                g.EndTime = 0;
+                g.NameFrame = -1;
+            }
+            if (g.NameFrame < 0 && ev.Generation is not null && ev.HasTransitionStack)
+            {
+                var frames = Stacks.FrameIndexes(Stacks.OfTransition(in ev));
+                if (frames.Length > 0 && Stacks.GetFrame(frames[^1]).Function.Length > 0) g.NameFrame = frames[^1];
+            }
+            if (to == GoState.Running && g.StartTime == 0) g.StartTime = ev.Time;
+            if (to == GoState.NotExist || (to == GoState.Waiting && (cls & ClassForever) != 0)) g.EndTime = ev.Time;
+        }
+
+        if (_kinds == BlockingKinds.None) return;
+        Track(ref g, in ev, to, reason, cls, BlockingKind.Net, GoState.Waiting, (cls & ClassNet) != 0, ref g.T0, ref g.S0, ref g.R0);
+        Track(ref g, in ev, to, reason, cls, BlockingKind.Sync, GoState.Waiting, (cls & ClassSync) != 0, ref g.T1, ref g.S1, ref g.R1);
+        Track(ref g, in ev, to, reason, cls, BlockingKind.Syscall, GoState.Syscall, true, ref g.T2, ref g.S2, ref g.R2);
+        Track(ref g, in ev, to, reason, cls, BlockingKind.Sched, GoState.Runnable, true, ref g.T3, ref g.S3, ref g.R3);
+    }
+
+    private void Track(ref GState g, in Event ev, GoState to, ushort reason, byte cls, BlockingKind kind, GoState target,
+        bool accept, ref long t0, ref int stack, ref ushort r)
+    {
+        byte bit = (byte)(1 << (int)kind);
+        if (((byte)_kinds & bit) == 0) return;
+        if ((g.Open & bit) == 0)
+        {
+            if (to == target && accept)
+            {
+                g.Open |= bit;
+                t0 = ev.Time;
+                stack = Stacks.OfEvent(in ev);
+                r = reason;
+            }
+            return;
+        }
+        if (to == target) return;
+        g.Open &= (byte)~bit;
+        if (ev.Time > t0)
+        {
+            ref var iv = ref _intervals.AddRef();
+            iv.Goroutine = g.Id;
+            iv.Start = t0;
+            iv.End = ev.Time;
+            iv.Stack = stack;
+            iv.Reason = r;
+            iv.Kind = kind;
+        }
+    }
+
+    public void Checkpoint() => _checkpoint = _intervals.Count;
+
+    public void Rollback() => _intervals.Truncate(_checkpoint);
+
+    public void Complete(in PassEnd end)
+    {
+        TraceStart = end.StartTime;
+        TraceEnd = end.EndTime;
+    }
+}
