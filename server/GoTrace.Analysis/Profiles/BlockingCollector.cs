@@ -36,9 +36,10 @@ public enum BlockingKinds : byte
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct BlockingInterval
 {
-    public long Goroutine;
     public long Start;
     public long End;
+    /// <summary>Index of the goroutine in the collector (see <see cref="BlockingCollector.GoroutineAt"/>).</summary>
+    public int GoroutineIndex;
     public int Stack;
     /// <summary>Index into <see cref="BlockingCollector.Reasons"/> of the entering transition's reason.</summary>
     public ushort Reason;
@@ -62,6 +63,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     private struct GState
     {
         public long Id;
+        public int Index;
         public long StartTime, EndTime;
         public int NameFrame;
         public long T0, T1, T2, T3;     // start of the open interval per kind
@@ -83,6 +85,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     private readonly Dictionary<string, ushort> _reasonIndex = new() { [""] = 0 };
     private GenerationData? _reasonGen;
     private readonly Dictionary<ulong, ushort> _reasonCache = [];
+    private ushort[] _reasonDense = new ushort[256];   // string ID -> reason index + 1, for small IDs
 
     private const byte ClassNet = 1, ClassSync = 2, ClassForever = 4;
 
@@ -129,6 +132,16 @@ public sealed class BlockingCollector : IPrefixConsumer
     /// <summary>The name (group) of a goroutine: its root function, or "" if no stack was seen.</summary>
     public string NameOf(in GoroutineLifetime g) => g.NameFrame < 0 ? "" : Stacks.GetFrame(g.NameFrame).Function;
 
+    /// <summary>Lifetime of the goroutine with index <paramref name="index"/> (0 ≤ index &lt; <see cref="GoroutineCount"/>).</summary>
+    public GoroutineLifetime GoroutineAt(int index)
+    {
+        ref var s = ref _g[index];
+        return new GoroutineLifetime(s.Id, s.StartTime, s.EndTime, s.NameFrame);
+    }
+
+    /// <summary>Index of goroutine <paramref name="id"/>, or -1.</summary>
+    public int IndexOf(long id) => Find(id);
+
     /// <summary>Lifetime of goroutine <paramref name="id"/>, if seen.</summary>
     public bool TryGetGoroutine(long id, out GoroutineLifetime g)
     {
@@ -152,7 +165,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         {
             if (_gCount == _g.Length) Array.Resize(ref _g, _g.Length * 2);
             i = _gCount++;
-            _g[i] = new GState { Id = id, NameFrame = -1 };
+            _g[i] = new GState { Id = id, Index = i, NameFrame = -1 };
             if ((ulong)id < (1 << 20))
             {
                 if ((ulong)id >= (ulong)_gDense.Length)
@@ -171,8 +184,11 @@ public sealed class BlockingCollector : IPrefixConsumer
         {
             _reasonGen = gen;
             _reasonCache.Clear();
+            Array.Clear(_reasonDense);
         }
-        ref ushort slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_reasonCache, ev.A0, out bool exists);
+        ulong sid = ev.A0;
+        if (sid < (ulong)_reasonDense.Length && _reasonDense[sid] != 0) return (ushort)(_reasonDense[sid] - 1);
+        ref ushort slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_reasonCache, sid, out bool exists);
         if (!exists)
         {
             var s = gen.String(ev.A0);
@@ -189,6 +205,7 @@ public sealed class BlockingCollector : IPrefixConsumer
                 _reasonIndex.Add(s, slot);
             }
         }
+        if (sid < (ulong)_reasonDense.Length) _reasonDense[sid] = (ushort)(slot + 1);
         return slot;
     }
 
@@ -248,7 +265,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         if (ev.Time > t0)
         {
             ref var iv = ref _intervals.AddRef();
-            iv.Goroutine = g.Id;
+            iv.GoroutineIndex = g.Index;
             iv.Start = t0;
             iv.End = ev.Time;
             iv.Stack = stack;

@@ -36,7 +36,21 @@ public sealed class ProfileFilter
     public ReadOnlySpan<TimeInterval> Of(long g) => _byG.TryGetValue(g, out var a) ? a : [];
 
     /// <summary>Overlap of <paramref name="sample"/> with goroutine <paramref name="g"/>'s intervals (Go's pprofOverlappingDuration).</summary>
-    public long Overlap(long g, TimeInterval sample)
+    public long Overlap(long g, TimeInterval sample) => _byG.TryGetValue(g, out var list) ? Overlap(list, sample) : 0;
+
+    /// <summary>The per-goroutine intervals indexed by the collector's goroutine index (null = not selected).</summary>
+    internal TimeInterval[]?[] ByIndex(BlockingCollector c)
+    {
+        var a = new TimeInterval[]?[c.GoroutineCount];
+        foreach (var (g, list) in _byG)
+        {
+            int i = c.IndexOf(g);
+            if (i >= 0) a[i] = list;
+        }
+        return a;
+    }
+
+    internal long Overlap(TimeInterval[] list, TimeInterval sample)
     {
         if (Window is { } w)
         {
@@ -44,7 +58,6 @@ public sealed class ProfileFilter
             if (e <= s) return 0;
             sample = new TimeInterval(s, e);
         }
-        if (!_byG.TryGetValue(g, out var list)) return 0;
         long sum = 0;
         foreach (var i in list)
         {
@@ -134,20 +147,27 @@ public static class BlockingProfile
         if ((c.Kinds & (BlockingKinds)(1 << (int)kind)) == 0)
             throw new InvalidOperationException($"the {kind} profile was not collected");
         var keys = new ProfileKeys(c.Stacks);
-        var acc = new Dictionary<int, (int Stack, long Count, long Time)>();
+        var byIndex = filter.ByIndex(c);
+        var keyOfStack = new int[c.Stacks.Count];
+        Array.Fill(keyOfStack, -1);
+        var acc = new List<(int Stack, long Count, long Time)>();
         foreach (var chunk in c.Intervals.Chunks())
         {
             foreach (ref readonly var iv in chunk.Span)
             {
                 if (iv.Kind != kind) continue;
-                long d = filter.Overlap(iv.Goroutine, new TimeInterval(iv.Start, iv.End));
+                var lives = byIndex[iv.GoroutineIndex];
+                if (lives is null) continue;
+                long d = filter.Overlap(lives, new TimeInterval(iv.Start, iv.End));
                 if (d <= 0) continue;
-                int key = keys.KeyOf(iv.Stack);
-                acc.TryGetValue(key, out var r);
+                int key = keyOfStack[iv.Stack];
+                if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
+                while (acc.Count <= key) acc.Add((0, 0, 0));
+                var r = acc[key];
                 acc[key] = (iv.Stack, r.Count + 1, r.Time + d);
             }
         }
-        var list = acc.Values.Select(r => new ProfileRecord(r.Stack, r.Count, r.Time)).ToList();
+        var list = acc.Where(r => r.Count > 0).Select(r => new ProfileRecord(r.Stack, r.Count, r.Time)).ToList();
         list.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Stack.CompareTo(b.Stack));
         return list;
     }

@@ -36,7 +36,7 @@ func spin(n int) {
 func lockContender(mu *sync.Mutex, counter *int, rounds int, wg *sync.WaitGroup) {
 	defer wg.Done()
 	for i := 0; i < rounds; i++ {
-		mu.Lock()
+		mu.Lock() // BLOCKS: sync (mutex contention): -pprof=sync, group main.lockContender
 		*counter++
 		spin(30000)
 		mu.Unlock()
@@ -49,7 +49,7 @@ func lockContender(mu *sync.Mutex, counter *int, rounds int, wg *sync.WaitGroup)
 func chanSender(ch chan<- int, n int, wg *sync.WaitGroup) {
 	defer wg.Done()
 	for i := 0; i < n; i++ {
-		ch <- i
+		ch <- i // BLOCKS: chan send: -pprof=sync, group main.chanSender
 	}
 	close(ch)
 }
@@ -60,7 +60,7 @@ func chanSender(ch chan<- int, n int, wg *sync.WaitGroup) {
 func chanReceiver(ch <-chan int, wg *sync.WaitGroup) {
 	defer wg.Done()
 	n := 0
-	for v := range ch {
+	for v := range ch { // BLOCKS: chan receive: -pprof=sync, group main.chanReceiver
 		n += v
 		if v%4 == 0 {
 			time.Sleep(200 * time.Microsecond)
@@ -75,7 +75,7 @@ func selectLoop(a, b, c <-chan int, done <-chan struct{}, wg *sync.WaitGroup) {
 	defer wg.Done()
 	var na, nb, nc int
 	for {
-		select {
+		select { // BLOCKS: select: -pprof=sync, group main.selectLoop
 		case v := <-a:
 			na += v
 		case v := <-b:
@@ -103,7 +103,7 @@ func condWaiter(mu *sync.Mutex, cond *sync.Cond, value *int, target int, wg *syn
 	defer wg.Done()
 	mu.Lock()
 	for *value < target {
-		cond.Wait()
+		cond.Wait() // BLOCKS: sync.(*Cond).Wait: -pprof=sync, group main.condWaiter
 	}
 	mu.Unlock()
 }

@@ -38,7 +38,7 @@ func tcpServer(ln net.Listener, wg *sync.WaitGroup) {
 	defer conn.Close()
 	r := bufio.NewReader(conn)
 	for {
-		line, err := r.ReadString('\n')
+		line, err := r.ReadString('\n') // BLOCKS: network: -pprof=net, group main.tcpServer
 		if err == io.EOF {
 			return
 		}
@@ -65,7 +65,7 @@ func tcpClient(addr string, wg *sync.WaitGroup) {
 		if _, err := conn.Write([]byte(msg)); err != nil {
 			panic(err)
 		}
-		reply, err := r.ReadString('\n')
+		reply, err := r.ReadString('\n') // BLOCKS: network: -pprof=net, group main.tcpClient
 		if err != nil {
 			panic(err)
 		}
@@ -85,7 +85,7 @@ func pipeReader(r *os.File, wg *sync.WaitGroup) {
 	buf := make([]byte, 64)
 	total := 0
 	for {
-		n, err := r.Read(buf)
+		n, err := r.Read(buf) // BLOCKS: network (pipe): -pprof=net, group main.pipeReader
 		total += n
 		if err == io.EOF {
 			break
@@ -133,7 +133,7 @@ func fileWorker(dir string, id int, wg *sync.WaitGroup) {
 		if _, err := f.Write(data); err != nil {
 			panic(err)
 		}
-		if err := f.Sync(); err != nil {
+		if err := f.Sync(); err != nil { // BLOCKS: fsync: -pprof=syscall, group main.fileWorker
 			panic(err)
 		}
 		if err := f.Close(); err != nil {
