@@ -16,6 +16,7 @@
 #   BENCH_RUNS     runs per command                            (default 3)
 #   BENCH_GO       Go toolchain for the trace and `go tool trace` (default 1.27)
 #   BENCH_LEGACY   also measure the same workload written by Go 1.21 (legacy format)  (default 1)
+#   BENCH_PPROF    also measure `gotrace pprof --type sync` vs `go tool trace -pprof=sync`  (default 1)
 #   GOTRACE        gotrace executable to measure; when set, the dotnet publish is skipped
 #                  (default: a ReadyToRun publish of server/GoTrace.Server into BENCH_DIR)
 # --regen (or BENCH_REGEN=1) writes a fresh trace even if a cached one exists.
@@ -212,6 +213,36 @@ if [ -n "$(row footprint)" ] && head -n 1 "$work/footprint.out" | grep -q 'Count
     "$work/footprint.out"
 else
   echo "footprint total: n/a"
+fi
+
+# --- Blocking profiles (issue 4) ----------------------------------------------------------
+# `gotrace pprof --type sync` against `go tool trace -pprof=sync` on the same file: both read the whole trace and
+# write the same profile (the tests prove the samples equal). Goal: at least 25x faster, at most 1/6 of the memory.
+if [ "${BENCH_PPROF:-1}" = 1 ]; then
+  : >"$work/rows"
+  if [ -z "$gotrace_error" ]; then
+    measure gotrace-pprof /dev/null "$gotrace" pprof --type sync "$trace_file" -o "$work/ours.sync.pb.gz"
+  fi
+  measure go-pprof "$work/go.sync.pb.gz" "$trace_tool" -pprof=sync "$trace_file"
+  echo
+  echo "blocking profile (sync) on $trace_file:"
+  # shellcheck disable=SC2059
+  {
+    printf "$fmt" command "size MiB" "best s" "median s" "cpu s" "peak RSS MiB"
+    printf "$fmt" ---------------------------- -------- ------ -------- ----- ------------
+    while read -r name best median cpu rss; do
+      case $name in gotrace-pprof) l="gotrace pprof --type sync" ;; *) l="go tool trace -pprof=sync" ;; esac
+      if [ "$best" = FAILED ]; then printf "$fmt" "$l" "$size_mib" FAILED - - -
+      else printf "$fmt" "$l" "$size_mib" "$best" "$median" "$cpu" "$rss"; fi
+    done <"$work/rows"
+  }
+  if [ -n "$(row gotrace-pprof)" ] && [ -n "$(row go-pprof)" ]; then
+    read -r _ o_best o_median _ o_rss <<<"$(row gotrace-pprof)"
+    read -r _ p_best p_median _ p_rss <<<"$(row go-pprof)"
+    awk -v ob="$o_best" -v om="$o_median" -v pb="$p_best" -v pm="$p_median" -v orss="$o_rss" -v prss="$p_rss" 'BEGIN {
+      printf "go / gotrace time: %.1fx best, %.1fx median (goal: >= 25x)\n", pb / ob, pm / om
+      printf "gotrace / go peak RSS: 1/%.1f (goal: <= 1/6)\n", prss / orss }'
+  fi
 fi
 
 # --- The legacy format -------------------------------------------------------------------
