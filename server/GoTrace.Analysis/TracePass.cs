@@ -37,8 +37,13 @@ public interface IPrefixConsumer : IEventConsumer
 /// <param name="RetainedEvents">Events in the valid prefix.</param>
 /// <param name="Error">The format error that ended the pass early, if any.</param>
 /// <param name="BytesRead">Bytes of the file consumed.</param>
+/// <param name="Version">Header version: the NN of "go 1.NN trace".</param>
 public readonly record struct PassEnd(long StartTime, long EndTime, long LastTime, long Events, long RetainedEvents,
-    TraceFormatException? Error, long BytesRead);
+    TraceFormatException? Error, long BytesRead, int Version = 0)
+{
+    /// <summary>Go's trace duration: trace end minus trace start.</summary>
+    public long Duration => EndTime - StartTime;
+}
 
 /// <summary>Reads a trace once and feeds every consumer.</summary>
 public static class TracePass
@@ -88,7 +93,7 @@ public static class TracePass
             foreach (var c in prefix) c.Rollback();
         }
         long end = error is null ? last : lastSync;
-        var result = new PassEnd(start, end, last, n, retained, error, reader?.BytesRead ?? 0);
+        var result = new PassEnd(start, end, last, n, retained, error, reader?.BytesRead ?? 0, reader?.Version ?? 0);
         foreach (var c in all) c.Complete(in result);
         return result;
     }
