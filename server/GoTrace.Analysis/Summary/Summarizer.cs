@@ -122,6 +122,9 @@ public sealed class Summarizer : IEventConsumer
         return g;
     }
 
+    private RegionSummary NewRegion(long goroutine, ulong task, string name, Event? start, StatsData data) =>
+        new(goroutine, task, name, start, data) { Reasons = _reasons, Ranges = _ranges };
+
     private void GoTransition(in Event ev, long t)
     {
         var from = ev.GoFrom;
@@ -159,7 +162,7 @@ public sealed class Summarizer : IEventConsumer
                 // synthetic, unnamed region.
                 if (_gs.TryGetValue(ev.Goroutine, out var creator) && creator.ActiveRegions is { Count: > 0 } active)
                 {
-                    g.ActiveRegions = [new RegionSummary(id, active[^1].TaskId, "", ev, new StatsData())];
+                    g.ActiveRegions = [NewRegion(id, active[^1].TaskId, "", ev, new StatsData())];
                 }
                 break;
             }
@@ -357,7 +360,7 @@ public sealed class Summarizer : IEventConsumer
     {
         // Go dereferences a missing goroutine summary here (crash); the ordering guarantees one exists.
         if (!_gs.TryGetValue(ev.Goroutine, out var g)) return;
-        var r = new RegionSummary(g.Id, ev.RegionTask, ev.RegionType, ev, Snapshot(g, t)) { Reasons = _reasons, Ranges = _ranges };
+        var r = NewRegion(g.Id, ev.RegionTask, ev.RegionType, ev, Snapshot(g, t));
         (g.ActiveRegions ??= []).Add(r);
         var task = GetOrAddTask(r.TaskId);
         task.RegionList.Add(r);
@@ -377,7 +380,7 @@ public sealed class Summarizer : IEventConsumer
         else
         {
             // An end without a begin (begun before the trace or before the oldest kept generation).
-            r = new RegionSummary(g.Id, ev.RegionTask, ev.RegionType, null, new StatsData()) { Reasons = _reasons, Ranges = _ranges };
+            r = NewRegion(g.Id, ev.RegionTask, ev.RegionType, null, new StatsData());
             var task = GetOrAddTask(r.TaskId);
             task.GoroutineMap[g.Id] = g;
             task.RegionList.Add(r);
