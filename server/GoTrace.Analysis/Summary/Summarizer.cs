@@ -433,7 +433,11 @@ public sealed class Summarizer : IEventConsumer
         if (g.LastSyscallTime != 0) s.SyscallTime += now - g.LastSyscallTime;
         // Go adds the blocked part of a pending syscall to the sched wait time, on top of the whole syscall
         // above: a double count we reproduce (spec §2.6.2).
-        if (g.LastSyscallBlockTime != 0) s.SchedWaitTime += now - g.LastSyscallBlockTime;
+        if (g.LastSyscallBlockTime != 0)
+        {
+            s.SchedWaitTime += now - g.LastSyscallBlockTime;
+            s.SyscallDoubleCount += now - g.LastSyscallBlockTime;
+        }
         if (g.LastRangeTime is { } last)
         {
             for (int k = 0; k < last.Length; k++)
@@ -572,6 +576,12 @@ public sealed class Summarizer : IEventConsumer
         }
         return k;
     }
+
+    /// <summary>The reason <see cref="ReasonIndex"/> resolves <paramref name="ev"/> to (for tests).</summary>
+    internal string ReasonName(in Event ev) => _reasons[ReasonIndex(in ev)];
+
+    /// <summary>The range name <see cref="RangeIndex"/> resolves <paramref name="ev"/> to (for tests).</summary>
+    internal string RangeNameOf(in Event ev) => _ranges[RangeIndex(in ev)];
 
     /// <summary>Interned <see cref="Event.RangeName"/>: by wire type, and for STW ranges by the reason's string ID.</summary>
     private int RangeIndex(in Event ev)

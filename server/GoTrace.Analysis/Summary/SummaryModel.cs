@@ -9,6 +9,10 @@ namespace GoTrace.Analysis.Summary;
 internal sealed class StatsData
 {
     public long ExecTime, SchedWaitTime, SyscallTime, SyscallBlockTime, TotalTime;
+
+    /// <summary>Blocked part of pending syscalls that snapshots counted twice (see <see cref="ExecStats.SyscallDoubleCount"/>).</summary>
+    public long SyscallDoubleCount;
+
     public TimeMap BlockTimeByReason = new();
     public TimeMap RangeTime = new();
 
@@ -29,6 +33,7 @@ internal sealed class StatsData
         r.SyscallTime -= v.SyscallTime;
         r.SyscallBlockTime -= v.SyscallBlockTime;
         r.TotalTime -= v.TotalTime;
+        r.SyscallDoubleCount -= v.SyscallDoubleCount;
         for (int k = 0; k < r.BlockTimeByReason.Length; k++)
         {
             if (r.BlockTimeByReason.Has(k)) r.BlockTimeByReason.Add(k, -v.BlockTimeByReason.Get(k));
@@ -77,6 +82,7 @@ public sealed class ExecStats
         SyscallTime = d.SyscallTime;
         SyscallBlockTime = d.SyscallBlockTime;
         TotalTime = d.TotalTime;
+        SyscallDoubleCount = d.SyscallDoubleCount;
         BlockTimeByReason = d.BlockTimeByReason.ToDictionary(reasons);
         RangeTime = d.RangeTime.ToDictionary(ranges);
     }
@@ -93,6 +99,23 @@ public sealed class ExecStats
         BlockTimeByReason = blockTimeByReason;
         RangeTime = rangeTime;
     }
+
+    /// <summary>
+    /// Go's double count (spec §2.6.2), reproduced in the figures above: for a syscall still pending when the
+    /// statistics were taken (a goroutine in a blocked syscall at trace end, and its open regions), Go adds the whole
+    /// syscall to <see cref="SyscallTime"/> <em>and</em> its blocked part (since the P was taken away) to
+    /// <see cref="SchedWaitTime"/>, so the non-overlapping times exceed the total. This is that blocked part
+    /// (0 almost always); <see cref="WithoutSyscallDoubleCount"/> gives the corrected figures.
+    /// </summary>
+    public long SyscallDoubleCount { get; }
+
+    /// <summary>
+    /// The figures as they should be: the blocked part of a pending syscall moved out of SyscallTime and
+    /// SchedWaitTime into SyscallBlockTime, as Go does for a syscall that has ended.
+    /// </summary>
+    public ExecStats WithoutSyscallDoubleCount() => SyscallDoubleCount == 0 ? this
+        : new ExecStats(ExecTime, SchedWaitTime - SyscallDoubleCount, SyscallTime - SyscallDoubleCount,
+            SyscallBlockTime + SyscallDoubleCount, TotalTime, BlockTimeByReason, RangeTime);
 
     /// <summary>TotalTime minus the non-overlapping times, floored at 0 (Go's <c>UnknownTime</c>).</summary>
     public long UnknownTime

@@ -53,6 +53,23 @@ public sealed class TimeHistogram
     /// <summary>Lowest bucket shown (Go's rule: a sample in bucket 0 is overwritten as minimum while MaxBucket is 0).</summary>
     public int MinBucket { get; private set; }
 
+    /// <summary>
+    /// The lowest bucket that has samples. Differs from <see cref="MinBucket"/> only through Go's quirk: samples of
+    /// 0–1 ns (bucket 0) added before any longer one are dropped from the rendered rows (still in
+    /// <see cref="Count"/>) because MinBucket is overwritten while MaxBucket is 0.
+    /// </summary>
+    public int TrueMinBucket
+    {
+        get
+        {
+            for (int i = 0; i < _buckets.Length; i++)
+            {
+                if (_buckets[i] > 0) return i;
+            }
+            return 0;
+        }
+    }
+
     /// <summary>Highest bucket with a sample.</summary>
     public int MaxBucket { get; private set; }
 
