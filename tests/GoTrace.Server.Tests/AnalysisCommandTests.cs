@@ -92,3 +92,39 @@ public sealed class AnalysisCommandTests
         Assert.Equal(Samples(PprofWriter.Read(g)), Samples(PprofWriter.Read(new MemoryStream(stdout))));
     }
 }
+
+/// <summary>`gotrace report`: the totals are Go's profile totals, the sites name the program's lines.</summary>
+public sealed class ReportCommandTests
+{
+    private static string Trace(string name) => Path.Combine(Gotrace.Root, "testdata", "traces", name);
+
+    [Theory]
+    [InlineData("blocking.go1.27.trace")]
+    [InlineData("netio.go1.19.trace")]
+    public void Report_totals_equal_gos_profiles(string trace)
+    {
+        var (exit, stdout, stderr) = Gotrace.Run("report", Trace(trace));
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        var text = System.Text.Encoding.UTF8.GetString(stdout);
+        foreach (var (type, title) in new[] { ("sync", "Synchronization blocking"), ("net", "Network blocking"), ("syscall", "Syscalls"), ("sched", "Scheduler latency") })
+        {
+            Profile go;
+            using (var f = File.OpenRead(Path.Combine(Gotrace.Root, "testdata", "golden-pprof", $"{trace}.{type}.pb.gz"))) go = PprofWriter.Read(f);
+            long total = go.Sample.Sum(s => s.Value[1]), count = go.Sample.Sum(s => s.Value[0]);
+            Assert.Contains($": {GoFormat.Duration(total)} in {count:N0} waits at {go.Sample.Count:N0} stacks", text.Split('\n').Single(l => l.StartsWith(title, StringComparison.Ordinal)));
+        }
+        Assert.Contains("Goroutine groups", text);
+    }
+
+    [Fact]
+    public void Report_names_the_blocking_line_of_the_program()
+    {
+        var (exit, stdout, _) = Gotrace.Run("report", "-n", "20", Trace("blocking.go1.27.trace"));
+        Assert.Equal(0, exit);
+        var text = System.Text.Encoding.UTF8.GetString(stdout);
+        Assert.Contains("main.condWaiter gotrace.test/blocking/main.go:106", text);   // cond.Wait() // BLOCKS: ...
+        Assert.Contains("goroutines: main.condWaiter", text);
+        Assert.Matches(@"\n\s+12\s+\S+.*main\.lockContender\n", text);               // 12 contenders in the groups
+    }
+}
