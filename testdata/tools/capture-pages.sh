@@ -3,7 +3,11 @@
 # tests/GoTrace.Analysis.Tests (goroutine groups, one page per group, task types, task lists with filters,
 # region groups, region lists). Nothing here is produced by our own code.
 #
-#   bash testdata/tools/capture-pages.sh [TRACE_NAME...]     (default: every testdata/traces/*.trace)
+#   bash testdata/tools/capture-pages.sh [TRACE_NAME...]
+#
+# Default: every testdata/traces/*.trace, plus the damaged variants in $damaged below (modern traces whose
+# error comes after some events of the failing generation were delivered: Go's summarizer has seen those,
+# the pages' trace bounds end at the last Sync). A TRACE_NAME is looked up in traces/, then in damaged/.
 #
 # For each trace: starts `go tool trace -http=127.0.0.1:0 TRACE` in the background, reads the port from its
 # log, fetches the pages with curl and kills the server by its PID. The bodies go, unchanged, into one
@@ -33,11 +37,14 @@ trap cleanup EXIT
 
 log() { printf '%s\n' "$*" >&2; }
 
+damaged=(blocking.go1.22.trace.flip-7 blocking.go1.25.trace.flip-0 blocking.go1.27.trace.trunc-mid)
+locate() { if [ -e "$here/traces/$1" ]; then echo "$here/traces/$1"; else echo "$here/damaged/$1"; fi; }
 if [ $# -gt 0 ]; then
   traces=()
-  for n in "$@"; do traces+=("$here/traces/$n"); done
+  for n in "$@"; do traces+=("$(locate "$n")"); done
 else
   traces=("$here"/traces/*.trace)
+  for n in "${damaged[@]}"; do traces+=("$here/damaged/$n"); done
 fi
 
 # Links found in a page: href="..." (html/template) and href=... (the histogram's raw HTML).

@@ -10,7 +10,7 @@ namespace GoTrace.Analysis.Tests;
 /// </summary>
 public class GoroutinePageTests
 {
-    public static TheoryData<string> Traces() => TestData.AllTraces();
+    public static TheoryData<string> Traces() => GoldenPages.Traces();
 
     [Theory]
     [MemberData(nameof(Traces))]
@@ -33,7 +33,7 @@ public class GoroutinePageTests
     public static TheoryData<string, string> GroupPages()
     {
         var data = new TheoryData<string, string>();
-        foreach (var t in TestData.AllTraceNames())
+        foreach (var t in GoldenPages.TraceNames())
         {
             foreach (var (url, _) in GoldenPages.Pages(t, "/goroutine?")) data.Add(t, url);
         }

@@ -17,6 +17,25 @@ internal static class GoldenPages
 
     public static string Dir(string trace) => Path.Combine(TestData.Root, "testdata", "golden-pages", trace);
 
+    /// <summary>Every trace with captured pages: all committed traces and a few damaged variants.</summary>
+    public static List<string> TraceNames() =>
+        Directory.GetDirectories(Path.Combine(TestData.Root, "testdata", "golden-pages")).Select(d => Path.GetFileName(d)!)
+            .Order(StringComparer.Ordinal).ToList();
+
+    public static TheoryData<string> Traces()
+    {
+        var data = new TheoryData<string>();
+        foreach (var t in TraceNames()) data.Add(t);
+        return data;
+    }
+
+    /// <summary>A committed trace, or a damaged variant (testdata/damaged).</summary>
+    public static string TracePath(string trace)
+    {
+        var p = TestData.TracePath(trace);
+        return File.Exists(p) ? p : Path.Combine(TestData.Root, "testdata", "damaged", trace);
+    }
+
     /// <summary>Every captured page of the trace: request path+query and body, in capture order.</summary>
     public static IReadOnlyList<(string Url, string Body)> All(string trace) => PageCache.GetOrAdd(trace, t =>
     {
@@ -44,7 +63,7 @@ internal static class GoldenPages
         All(trace).Where(p => p.Url.StartsWith(pathPrefix, StringComparison.Ordinal));
 
     /// <summary>The summary of the trace (one pass, cached across tests).</summary>
-    public static TraceSummary Summary(string trace) => SummaryCache.GetOrAdd(trace, t => Summarizer.Summarize(TestData.TracePath(t)));
+    public static TraceSummary Summary(string trace) => SummaryCache.GetOrAdd(trace, t => Summarizer.Summarize(TracePath(t)));
 
     /// <summary>The query part of a captured URL ("" if none).</summary>
     public static string Query(string url)

@@ -325,6 +325,19 @@ public class SummaryTests
 
     public static TheoryData<string> Traces() => TestData.AllTraces();
 
+    [Theory]
+    [InlineData("blocking.go1.22.trace.flip-7")]
+    [InlineData("blocking.go1.25.trace.flip-0")]
+    public void After_a_parse_error_the_summary_has_seen_events_the_page_bounds_exclude(string variant)
+    {
+        // These variants have pages captured from Go; the page tests pass on them only if the summarizer keeps the
+        // events after the last Sync while the trace bounds stop there (spec §1.2).
+        var sum = GoldenPages.Summary(variant);
+        Assert.NotNull(sum.Pass.Error);
+        Assert.True(sum.Pass.Events > sum.Pass.RetainedEvents);
+        Assert.True(sum.Pass.LastTime > sum.EndTime);
+    }
+
     /// <summary>Checks the interning shortcuts against the Event properties they stand for, on every event.</summary>
     private sealed class InterningCheck(Summarizer s) : IEventConsumer
     {

@@ -9,7 +9,7 @@ namespace GoTrace.Analysis.Tests;
 /// </summary>
 public class TaskPageTests
 {
-    public static TheoryData<string> Traces() => TestData.AllTraces();
+    public static TheoryData<string> Traces() => GoldenPages.Traces();
 
     [Theory]
     [MemberData(nameof(Traces))]
@@ -41,7 +41,7 @@ public class TaskPageTests
     public static TheoryData<string, string> TaskPages()
     {
         var data = new TheoryData<string, string>();
-        foreach (var t in TestData.AllTraceNames())
+        foreach (var t in GoldenPages.TraceNames())
         {
             foreach (var (url, _) in GoldenPages.Pages(t, "/usertask"))
             {
