@@ -92,4 +92,21 @@ public class GoroutinePageTests
         Assert.Equal(goRanges, ourRanges);
         Assert.Contains(ExecStats.Execution, d.Count > 0 ? d.StatColumns : [ExecStats.Execution]);
     }
+
+    [Theory]
+    [MemberData(nameof(Traces))]
+    public void Every_column_sorts_its_rows_even_where_some_goroutines_lack_it(string trace)
+    {
+        var summary = GoldenPages.Summary(trace);
+        foreach (var group in GoroutineAnalysis.Groups(summary))
+        {
+            var columns = GoroutineAnalysis.Group(summary, group.Name).StatColumns;
+            for (int c = 0; c < columns.Count; c++)
+            {
+                var d = GoroutineAnalysis.Group(summary, group.Name, columns[c]);
+                var keys = d.Rows.Select(r => r.Stats[c]).ToList();
+                Assert.Equal(keys.OrderDescending(), keys);
+            }
+        }
+    }
 }

@@ -103,7 +103,7 @@ public static class GoroutineAnalysis
 
         IEnumerable<(GoroutineSummary G, IReadOnlyDictionary<string, long> Stats)> ordered =
             sortBy is not null && statKeys.Contains(sortBy)
-                ? members.OrderByDescending(m => m.Stats[sortBy]).ThenBy(m => m.G.Id)
+                ? members.OrderByDescending(m => m.Stats.GetValueOrDefault(sortBy)).ThenBy(m => m.G.Id)
                 : members.OrderByDescending(m => m.G.Stats.TotalTime).ThenBy(m => m.G.Id);
         var rows = ordered.Select(m =>
         {

@@ -180,7 +180,7 @@ public static class RegionAnalysis
         var columns = StatTable.OrderColumns(statKeys);
         var rangeColumns = rangeKeys.Order(StringComparer.Ordinal).ToList();
         var ordered = sortBy is not null && statKeys.Contains(sortBy)
-            ? members.OrderByDescending(m => m.Stats[sortBy])
+            ? members.OrderByDescending(m => m.Stats.GetValueOrDefault(sortBy))
             : members.OrderByDescending(m => m.R.Stats.TotalTime);
         var rows = ordered.ThenBy(m => m.R.Goroutine).ThenBy(m => m.R.Start?.Time ?? long.MinValue).Select(m =>
         {
