@@ -6,7 +6,8 @@
 # Then proves our encoding: `gotrace pprof` output for one trace per type must open in
 # `go tool pprof -top`.
 #
-# Usage: bash testdata/tools/capture-pprof.sh        (called by regen.sh; needs Go 1.27 and dotnet)
+# Usage: bash testdata/tools/capture-pprof.sh        (called by regen.sh; needs Go 1.27, curl and dotnet)
+#        CAPTURE_HTTP_ONLY=1 ...: only redo the web UI's filtered profiles (golden-pprof/http)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)   # testdata
 repo=$(dirname "$here")
@@ -21,9 +22,11 @@ gocmd() {
 gocmd tool trace -h >/dev/null 2>&1 || true
 
 out=$here/golden-pprof
-rm -rf "$out"; mkdir -p "$out/damaged"
+if [ "${CAPTURE_HTTP_ONLY:-0}" = 1 ]; then rm -rf "$out/http"; else rm -rf "$out"; fi
+mkdir -p "$out/damaged" "$out/http"
 n=0
 for t in "$here"/traces/*.trace; do
+  [ "${CAPTURE_HTTP_ONLY:-0}" = 1 ] && break
   name=$(basename "$t")
   for type in net sync syscall sched; do
     gocmd tool trace -pprof=$type "$t" >"$out/$name.$type.pb.gz" 2>"$work/err" || {
@@ -32,6 +35,7 @@ for t in "$here"/traces/*.trace; do
   done
 done
 for t in "$here"/damaged/*; do
+  [ "${CAPTURE_HTTP_ONLY:-0}" = 1 ] && break
   case $t in *.gz|*.err|*.tsv) continue ;; esac
   name=$(basename "$t")
   for type in sync sched; do
@@ -45,6 +49,50 @@ for t in "$here"/damaged/*; do
   done
 done
 echo "capture-pprof.sh: $n profiles from $(gocmd version)" >&2
+
+# The filtered profiles of the web UI: /io|/block|/syscall|/sched?name=GROUP (goroutine mode) and
+# /regionio|/regionblock|/regionsyscall|/regionsched?type=T[&pc=..][&latmin=..] (region mode), raw=1.
+# golden-pprof/http/<trace>/<n>.pb.gz; golden-pprof/http/<trace>/MANIFEST.tsv lists "<n>\t<path?query>".
+http_cases() { # TRACE -> one "path?query" per line
+  case $1 in
+    blocking.*) printf '%s\n' '/block?name=main.lockContender' '/block?name=main.condWaiter' '/sched?name=main.condWaiter' '/sched?name=main.shortLived' '/syscall?name=main.main' ;;
+    netio.*) printf '%s\n' '/io?name=main.tcpServer' '/io?name=main.pipeReader' '/syscall?name=main.fileWorker' '/sched?name=main.tcpClient' ;;
+    annotations.*) printf '%s\n' '/regionblock?type=decode' '/regionsched?type=process' '/regionsched?type=process.step' '/regionblock?type=batch.prepare' \
+        '/regionsyscall?type=still-open-at-stop' '/regionsched?type=' '/regionblock?type=decode&latmin=1ms' '/regionsched?type=encode&pc=0x0' '/block?name=main.handleRequest' ;;
+    gotest.*) printf '%s\n' '/regionblock?type=pipeline-round' '/regionsched?type=body' '/block?name=testing.tRunner' ;;
+  esac
+}
+for t in "$here"/traces/*.trace; do
+  name=$(basename "$t")
+  cases=$(http_cases "$name")
+  [ -n "$cases" ] || continue
+  dir=$out/http/$name
+  mkdir -p "$dir"
+  srvlog=$work/server.log
+  gocmd tool trace -http=127.0.0.1:0 "$t" >"$srvlog" 2>&1 &
+  pid=$!
+  base=
+  for _ in $(seq 1 600); do
+    base=$(grep -o 'listening on http://[0-9.:]*' "$srvlog" | sed 's/listening on //' || true)
+    [ -n "$base" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$srvlog" >&2; echo "capture-pprof.sh: go tool trace -http exited for $name" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$base" ] || { kill "$pid"; echo "capture-pprof.sh: no server for $name" >&2; exit 1; }
+  # Ready when the main page answers (it needs the parsed trace).
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "$base/" && break; sleep 0.1; done
+  i=0
+  : >"$dir/MANIFEST.tsv"
+  while read -r url; do
+    i=$((i+1))
+    code=$(curl -sS -o "$dir/$i.pb.gz" -w '%{http_code}' "$base$url&raw=1")
+    if [ "$code" != 200 ]; then mv "$dir/$i.pb.gz" "$dir/$i.err"; fi
+    printf '%s\t%s\n' "$i" "$url" >>"$dir/MANIFEST.tsv"
+    n=$((n+1))
+  done <<<"$cases"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
+echo "capture-pprof.sh: $n profiles in all, incl. the web UI's filtered ones" >&2
 
 # Our encoding must be readable by go tool pprof.
 dotnet build "$repo/server/GoTrace.Server" -c Release -o "$work/gotrace" --nologo -v q >/dev/null

@@ -1,3 +1,5 @@
+using GoTrace.Analysis.Summary;
+
 namespace GoTrace.Analysis;
 
 /// <summary>A time interval [Start, End] in trace nanoseconds.</summary>
@@ -90,6 +92,29 @@ public sealed class ProfileFilter
         if (!c.TryGetGoroutine(id, out var g)) throw new ArgumentException($"no goroutine {id} in the trace");
         long end = g.EndTime != 0 ? g.EndTime : c.TraceEnd;
         return new ProfileFilter(new() { [id] = [new TimeInterval(g.StartTime, end)] }, window);
+    }
+
+    /// <summary>Go's region mode for the regions <paramref name="match"/> selects (<c>/regionblock?type=..&amp;latmin=..</c>).</summary>
+    public static ProfileFilter ByRegions(TraceSummary summary, RegionFilter match, TimeInterval? window = null) =>
+        ByRegions(summary, r => match.Matches(summary, r), window);
+
+    /// <summary>Region mode over the regions of task <paramref name="taskId"/> (our addition: Go has no task filter).</summary>
+    public static ProfileFilter ByTask(TraceSummary summary, ulong taskId, TimeInterval? window = null) =>
+        ByRegions(summary, r => r.TaskId == taskId, window);
+
+    private static ProfileFilter ByRegions(TraceSummary summary, Func<RegionSummary, bool> match, TimeInterval? window)
+    {
+        var list = new List<(long, TimeInterval)>();
+        foreach (var g in summary.Goroutines.Values)
+        {
+            foreach (var r in g.Regions)
+            {
+                if (!match(r)) continue;
+                var (start, end) = r.Interval(summary);
+                list.Add((g.Id, new TimeInterval(start, end)));
+            }
+        }
+        return ByRegions(list, window);
     }
 
     /// <summary>
