@@ -5,7 +5,8 @@
 #   2. builds and runs every program in programs/ with every toolchain -> traces/
 #   3. writes the reference output of Go 1.27's `go tool trace -d=parsed` -> golden/
 #   4. writes damaged variants of a few traces and their reference output -> damaged/
-#   5. prints a summary
+#   5. captures what Go 1.27's `go tool trace` computes from them -> golden-pprof/, golden-pages/, golden-mmu/
+#   6. prints a summary
 #
 # Usage: bash testdata/regen.sh [--goldens-only]
 #   --goldens-only   keep traces/ as it is; redo steps 3-5 only
@@ -217,7 +218,19 @@ done
 rm -f "$here"/damaged/*
 cp "$d"/* "$here/damaged/"
 
-# --- 5. summary -------------------------------------------------------------
+# --- 5. analyses -------------------------------------------------------------
+# What Go 1.27's `go tool trace` computes for every trace: the four -pprof profiles (and the web UI's
+# filtered ones), the goroutine/task/region pages, the MMU plots.
+log "== analyses: profiles"
+bash "$here/tools/capture-pprof.sh"
+log "== analyses: goroutine, task and region pages"
+bash "$here/tools/capture-pages.sh"
+if [ -f "$here/tools/capture-mmu.sh" ]; then
+  log "== analyses: MMU"
+  bash "$here/tools/capture-mmu.sh"
+fi
+
+# --- 6. summary -------------------------------------------------------------
 
 echo "== toolchains"
 cat "$here/traces/TOOLCHAINS.txt"
