@@ -57,6 +57,7 @@ public sealed class TraceReader
         // read are not initialized by then, every access pays a class-initialization check (measured: +20% time).
         RuntimeHelpers.RunClassConstructor(typeof(Specs).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Ordering).TypeHandle);
+        long start = StartPosition(stream);
         var src = new ByteSource(stream);
         int v = TraceHeader.Read(src);
         var reader = new TraceReader(src, v);
@@ -64,12 +65,40 @@ public sealed class TraceReader
         {
             // The legacy format has no generations: the whole file is parsed (and any damage reported) before the
             // first event, exactly as Go does; the converter then yields the modern model.
-            reader._legacy = new Legacy.LegacyConverter(Legacy.LegacyParser.Parse(src, v));
+            reader._legacy = new Legacy.LegacyConverter(Legacy.LegacyParser.Parse(src, v, RemainingBytes(stream, start, src)));
         }
         return reader;
     }
 
     private Legacy.LegacyConverter? _legacy;
+
+    /// <summary>The stream's position before reading, if it can seek (else −1).</summary>
+    private static long StartPosition(Stream stream)
+    {
+        try
+        {
+            return stream.CanSeek ? stream.Position : -1;
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException or ObjectDisposedException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Bytes left after what <paramref name="src"/> has consumed, if the stream knows its length (else −1): a size hint.</summary>
+    private static long RemainingBytes(Stream stream, long start, ByteSource src)
+    {
+        if (start < 0) return -1;
+        try
+        {
+            long n = stream.Length - start - src.Offset;
+            return n >= 0 ? n : -1;
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException or ObjectDisposedException)
+        {
+            return -1;
+        }
+    }
 
     /// <summary>Whether this is a legacy (Go 1.11–1.21) trace, converted to the modern model.</summary>
     public bool IsLegacy => _legacy is not null;

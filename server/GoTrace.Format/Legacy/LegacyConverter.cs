@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GoTrace.Format.Legacy;
 
 /// <summary>
@@ -34,13 +36,16 @@ internal sealed class LegacyConverter
     private readonly GenerationData _table;
     private readonly ulong[] _inlineToStringId;
     private readonly ulong[] _builtinToStringId;
-    private int _next;                      // index of the next legacy event
+    private readonly LegacyEventReader _reader;
+    private LegacyEvent _cur;               // the legacy event being converted; the first one is read ahead
+    private bool _hasCur;                   // _cur holds the first event, not converted yet
+    private int _curIndex;
     private bool _preInit = true;
     private readonly HashSet<ulong> _createdPreInit = [];
     private readonly Queue<Event> _extra = new();
     private readonly Dictionary<ulong, (byte[] Name, ulong Parent)> _tasks = [];
-    private readonly HashSet<long> _seenProcs = [];
-    private readonly Dictionary<long, long> _procMs = [];
+    private readonly ProcMap<bool> _seenProcs = new();
+    private readonly ProcMap<long> _procMs = new();
     private long _lastTs = -1;
     private ulong _lastStwReason;
     private int _syncs;
@@ -78,6 +83,8 @@ internal sealed class LegacyConverter
         foreach (var (pc, f) in trace.PCs) t.Pcs[pc] = new GenerationData.FrameRecord(f.Fn, f.File, unchecked((ulong)f.Line));
         t.Seal();
         _table = t;
+        _reader = trace.Read();
+        _hasCur = _reader.NextInto(ref _cur); // for the time of the first Sync
     }
 
     /// <summary>The tables of the converted trace (the single generation).</summary>
@@ -91,11 +98,11 @@ internal sealed class LegacyConverter
             ev = default;
             return false;
         }
-        if (_syncs == 0 && _next < _trace.Events.Length)
+        if (_syncs == 0 && _hasCur)
         {
             // Always a Sync first, one ns before the first event, carrying the tables.
             _syncs++;
-            ev = Sync(_table, _trace.Events[_next].Ts - 1);
+            ev = Sync(_table, _cur.Ts - 1);
             return true;
         }
         if (!NextConverted(out ev))
@@ -122,12 +129,17 @@ internal sealed class LegacyConverter
                 ev = _extra.Dequeue();
                 break;
             }
-            if (_next >= _trace.Events.Length)
+            if (_hasCur) _hasCur = false; // the first event, read ahead
+            else
             {
-                ev = default;
-                return false;
+                _curIndex = _reader.Index;
+                if (!_reader.NextInto(ref _cur))
+                {
+                    ev = default;
+                    return false;
+                }
             }
-            if (Convert(_next++, out ev)) break;
+            if (Convert(_cur, _curIndex, out ev)) break;
         }
         // Modern events have strictly increasing times; legacy ties (and synthesized events) become 1 ns steps.
         if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
@@ -155,14 +167,140 @@ internal sealed class LegacyConverter
 
     private ulong Builtin(int s) => _builtinToStringId[s];
 
-    /// <summary>Converts legacy event <paramref name="i"/>; false if it produces no event of its own (it may queue extras).</summary>
-    private bool Convert(int i, out Event ev)
+    // By legacy type: whether the record carries a stack. By modern type: the index of its main stack argument, or −1.
+    private static readonly bool[] LegacyHasStack = Enumerable.Range(0, 64).Select(t => LegacyEventInfo.HasStack((byte)t)).ToArray();
+    private static readonly sbyte[] MainStackArg = Enumerable.Range(0, 256).Select(t => (sbyte)(Specs.Table[t]?.MainStackArg ?? -1)).ToArray();
+
+    /// <summary>Converts legacy event <paramref name="le"/> (number <paramref name="i"/>); false if it produces no event of its own (it may queue extras).</summary>
+    private bool Convert(in LegacyEvent le, int i, out Event ev)
     {
-        ref readonly var le = ref _trace.Events[i];
         byte type;
-        ulong a0 = le.A0, a1 = le.A1, a2 = le.A2, a3 = le.A3;
+        ulong a0 = le.A0, a1 = le.A1, a2 = le.A2, a3 = le.A3, extra = 0;
+        long p = le.P;
+        switch (le.Type)
+        {
+            case LegacyEv.GoStart:
+                if (_preInit)
+                {
+                    type = Ev.GoStatus;
+                    (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GRunning, 0);
+                    _createdPreInit.Remove(le.A0);
+                }
+                else
+                {
+                    type = Ev.GoStart;
+                }
+                break;
+            case LegacyEv.GoUnblock: type = Ev.GoUnblock; break;
+            case LegacyEv.GoEnd: type = Ev.GoDestroy; break;
+            case LegacyEv.GoStop: type = Ev.GoBlock; (a0, a1) = (Builtin(SForever), le.StkID); break;
+            case LegacyEv.GoSched: type = Ev.GoStop; (a0, a1) = (Builtin(SGosched), le.StkID); break;
+            case LegacyEv.GoPreempt: type = Ev.GoStop; (a0, a1) = (Builtin(SPreempted), le.StkID); break;
+            case LegacyEv.GoSleep: type = Ev.GoBlock; (a0, a1) = (Builtin(SSleep), le.StkID); break;
+            case LegacyEv.GoBlock: type = Ev.GoBlock; (a0, a1) = (Builtin(SEmpty), le.StkID); break;
+            case LegacyEv.GoBlockSend: type = Ev.GoBlock; (a0, a1) = (Builtin(SChanSend), le.StkID); break;
+            case LegacyEv.GoBlockRecv: type = Ev.GoBlock; (a0, a1) = (Builtin(SChanRecv), le.StkID); break;
+            case LegacyEv.GoBlockSelect: type = Ev.GoBlock; (a0, a1) = (Builtin(SSelect), le.StkID); break;
+            case LegacyEv.GoBlockSync: type = Ev.GoBlock; (a0, a1) = (Builtin(SSync), le.StkID); break;
+            case LegacyEv.GoBlockCond: type = Ev.GoBlock; (a0, a1) = (Builtin(SSyncCond), le.StkID); break;
+            case LegacyEv.GoBlockNet: type = Ev.GoBlock; (a0, a1) = (Builtin(SNetwork), le.StkID); break;
+            case LegacyEv.GoBlockGC: type = Ev.GoBlock; (a0, a1) = (Builtin(SMarkAssistWait), le.StkID); break;
+            case LegacyEv.GoCreate:
+                if (_preInit)
+                {
+                    _createdPreInit.Add(le.A0);
+                    ev = default;
+                    return false;
+                }
+                type = Ev.GoCreate;
+                break;
+            case LegacyEv.GoSysExit: type = Ev.GoSyscallEndBlocked; break;
+            case LegacyEv.GoSysBlock:
+                ev = default;
+                return false;
+            case LegacyEv.ProcStart:
+                _procMs.Set(p, unchecked((long)le.A0));
+                if (_seenProcs.ContainsKey(p))
+                {
+                    type = Ev.ProcStart;
+                    (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
+                }
+                else
+                {
+                    _seenProcs.Set(p, true);
+                    type = Ev.ProcStatus;
+                    (a0, a1, a2, a3) = ((ulong)p, PRunning, 0, 0);
+                }
+                break;
+            case LegacyEv.ProcStop:
+                if (_seenProcs.ContainsKey(p))
+                {
+                    type = Ev.ProcStop;
+                    (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
+                }
+                else
+                {
+                    _seenProcs.Set(p, true);
+                    type = Ev.ProcStatus;
+                    (a0, a1, a2, a3) = ((ulong)p, PIdle, 0, 0);
+                }
+                break;
+            case LegacyEv.GCStart: type = Ev.GCBegin; break;
+            case LegacyEv.GCDone: type = Ev.GCEnd; break;
+            case LegacyEv.GCSweepStart: type = Ev.GCSweepBegin; break;
+            case LegacyEv.GCSweepDone: type = Ev.GCSweepEnd; break;
+            case LegacyEv.HeapAlloc: type = Ev.HeapAlloc; break;
+            case LegacyEv.HeapGoal: type = Ev.HeapGoal; break;
+            case LegacyEv.GCMarkAssistStart: type = Ev.GCMarkAssistBegin; break;
+            case LegacyEv.GCMarkAssistDone: type = Ev.GCMarkAssistEnd; break;
+            default:
+                // PERF: the rare cases apart, so that this hot method's frame stays small.
+                if (ConvertRare(le, i, out ev, out type, ref a0, ref a1, ref a2, ref a3, ref extra) is bool produced) return produced;
+                break;
+        }
+
+        // Events that carry a stack in the legacy format put it in the modern event's main stack argument.
+        if (LegacyHasStack[le.Type])
+        {
+            switch (MainStackArg[type])
+            {
+                case 0: a0 = le.StkID; break;
+                case 1: a1 = le.StkID; break;
+                case 2: a2 = le.StkID; break;
+                case 3: a3 = le.StkID; break;
+            }
+        }
+
+        long mt = -1;
+        if (p != -1 && _procMs.TryGetValue(p, out long thread)) mt = thread;
+        if (le.Type == LegacyEv.ProcStop) _procMs.Remove(p);
+        ev = default;
+        ev.Type = type;
+        ev.Kind = Ordering.KindOf(type);
+        ev.Time = le.Ts;
+        ev.Thread = mt;
+        ev.Proc = p;
+        ev.Goroutine = le.G == 0 ? -1 : (long)le.G;
+        ev.A0 = a0;
+        ev.A1 = a1;
+        ev.A2 = a2;
+        ev.A3 = a3;
+        ev.Extra = extra;
+        ev.Generation = _table;
+        SetStates(ref ev);
+        return true;
+    }
+
+    /// <summary>
+    /// The less common legacy types: true or false if the conversion is complete (as <see cref="Convert"/>
+    /// returns), null if <see cref="Convert"/> is to finish the event from <paramref name="type"/> and the arguments.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool? ConvertRare(in LegacyEvent le, int i, out Event ev, out byte type, ref ulong a0, ref ulong a1, ref ulong a2, ref ulong a3, ref ulong extra)
+    {
         long p = le.P;
         ev = default;
+        type = 0;
         switch (le.Type)
         {
             case LegacyEv.Gomaxprocs:
@@ -181,110 +319,38 @@ internal sealed class LegacyConverter
                     _createdPreInit.Clear();
                     return false;
                 }
-                break;
-            case LegacyEv.ProcStart:
-                _procMs[p] = unchecked((long)le.A0);
-                if (_seenProcs.Contains(p))
-                {
-                    type = Ev.ProcStart;
-                    (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
-                }
-                else
-                {
-                    _seenProcs.Add(p);
-                    type = Ev.ProcStatus;
-                    (a0, a1, a2, a3) = ((ulong)p, PRunning, 0, 0);
-                }
-                break;
-            case LegacyEv.ProcStop:
-                if (_seenProcs.Contains(p))
-                {
-                    type = Ev.ProcStop;
-                    (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
-                }
-                else
-                {
-                    _seenProcs.Add(p);
-                    type = Ev.ProcStatus;
-                    (a0, a1, a2, a3) = ((ulong)p, PIdle, 0, 0);
-                }
-                break;
-            case LegacyEv.GCStart: type = Ev.GCBegin; break;
-            case LegacyEv.GCDone: type = Ev.GCEnd; break;
+                return null;
             case LegacyEv.STWStart:
                 _lastStwReason = Builtin(SSTWUnknown + LegacyEventInfo.StwReason(_trace.Version, le.A0));
                 type = Ev.STWBegin;
                 (a0, a1, a2, a3) = (_lastStwReason, 0, 0, 0);
-                break;
+                return null;
             case LegacyEv.STWDone:
                 type = Ev.STWEnd;
                 (a0, a1, a2, a3) = (_lastStwReason, 0, 0, 0);
-                break;
-            case LegacyEv.GCSweepStart: type = Ev.GCSweepBegin; break;
-            case LegacyEv.GCSweepDone: type = Ev.GCSweepEnd; break;
-            case LegacyEv.GoCreate:
-                if (_preInit)
-                {
-                    _createdPreInit.Add(le.A0);
-                    return false;
-                }
-                type = Ev.GoCreate;
-                break;
-            case LegacyEv.GoStart:
-                if (_preInit)
-                {
-                    type = Ev.GoStatus;
-                    (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GRunning, 0);
-                    _createdPreInit.Remove(le.A0);
-                }
-                else
-                {
-                    type = Ev.GoStart;
-                }
-                break;
+                return null;
             case LegacyEv.GoStartLabel:
             {
                 // Go reads the thread map without a presence check here: no thread means 0, not -1.
-                long m0 = _procMs.GetOrDefault(p);
+                long m0 = _procMs.Get(p);
                 var label = Make(Ev.GoLabel, le.Ts, m0, p, (long)le.G, le.A2);
                 _extra.Enqueue(label);
                 ev = Make(Ev.GoStart, le.Ts, m0, p, (long)le.G, le.A0, le.A1, le.A2, le.A3);
                 States(ref ev, GoState.Runnable, GoState.Running);
                 return true;
             }
-            case LegacyEv.GoEnd: type = Ev.GoDestroy; break;
-            case LegacyEv.GoStop: type = Ev.GoBlock; (a0, a1) = (Builtin(SForever), le.StkID); break;
-            case LegacyEv.GoSched: type = Ev.GoStop; (a0, a1) = (Builtin(SGosched), le.StkID); break;
-            case LegacyEv.GoPreempt: type = Ev.GoStop; (a0, a1) = (Builtin(SPreempted), le.StkID); break;
-            case LegacyEv.GoSleep: type = Ev.GoBlock; (a0, a1) = (Builtin(SSleep), le.StkID); break;
-            case LegacyEv.GoBlock: type = Ev.GoBlock; (a0, a1) = (Builtin(SEmpty), le.StkID); break;
-            case LegacyEv.GoUnblock: type = Ev.GoUnblock; break;
-            case LegacyEv.GoBlockSend: type = Ev.GoBlock; (a0, a1) = (Builtin(SChanSend), le.StkID); break;
-            case LegacyEv.GoBlockRecv: type = Ev.GoBlock; (a0, a1) = (Builtin(SChanRecv), le.StkID); break;
-            case LegacyEv.GoBlockSelect: type = Ev.GoBlock; (a0, a1) = (Builtin(SSelect), le.StkID); break;
-            case LegacyEv.GoBlockSync: type = Ev.GoBlock; (a0, a1) = (Builtin(SSync), le.StkID); break;
-            case LegacyEv.GoBlockCond: type = Ev.GoBlock; (a0, a1) = (Builtin(SSyncCond), le.StkID); break;
-            case LegacyEv.GoBlockNet: type = Ev.GoBlock; (a0, a1) = (Builtin(SNetwork), le.StkID); break;
-            case LegacyEv.GoBlockGC: type = Ev.GoBlock; (a0, a1) = (Builtin(SMarkAssistWait), le.StkID); break;
             case LegacyEv.GoSysCall:
             {
-                // The syscall blocked if the goroutine's next event is GoSysBlock.
-                bool blocked = false;
-                for (int j = i + 1; j < _trace.Events.Length; j++)
-                {
-                    if (_trace.Events[j].G != le.G) continue;
-                    blocked = _trace.Events[j].Type == LegacyEv.GoSysBlock;
-                    break;
-                }
-                if (blocked)
+                // The syscall blocked if the goroutine's next event is GoSysBlock (found by the validation pass).
+                if (_trace.SyscallBlocked(i))
                 {
                     type = Ev.GoSyscallBegin;
                     (a0, a1, a2, a3) = (0, le.StkID, 0, 0);
-                    break;
+                    return null;
                 }
                 // A syscall that did not block becomes a 1 ns begin/end pair; as for GoStartLabel, Go reads the
                 // thread map without a presence check (0 when the P has no thread).
-                long m0 = _procMs.GetOrDefault(p);
+                long m0 = _procMs.Get(p);
                 long g0 = (long)le.G;
                 ev = Make(Ev.GoSyscallBegin, le.Ts, m0, p, g0, 0, le.StkID);
                 States(ref ev, GoState.Running, GoState.Syscall);
@@ -293,22 +359,16 @@ internal sealed class LegacyConverter
                 _extra.Enqueue(end);
                 return true;
             }
-            case LegacyEv.GoSysExit: type = Ev.GoSyscallEndBlocked; break;
-            case LegacyEv.GoSysBlock: return false;
             case LegacyEv.GoWaiting:
                 type = Ev.GoStatus;
                 (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GWaiting, 0);
                 _createdPreInit.Remove(le.A0);
-                break;
+                return null;
             case LegacyEv.GoInSyscall:
                 type = Ev.GoStatus;
                 (a0, a1, a2, a3) = (le.A0, ulong.MaxValue, GSyscall, 0);
                 _createdPreInit.Remove(le.A0);
-                break;
-            case LegacyEv.HeapAlloc: type = Ev.HeapAlloc; break;
-            case LegacyEv.HeapGoal: type = Ev.HeapGoal; break;
-            case LegacyEv.GCMarkAssistStart: type = Ev.GCMarkAssistBegin; break;
-            case LegacyEv.GCMarkAssistDone: type = Ev.GCMarkAssistEnd; break;
+                return null;
             case LegacyEv.UserTaskCreate:
             {
                 type = Ev.UserTaskBegin;
@@ -316,33 +376,33 @@ internal sealed class LegacyConverter
                 (a0, a1, a2, a3) = (le.A0, parent, le.A2, le.StkID);
                 // TaskEnd reports the parent as recorded here, raw (0 for a root task), as Go does.
                 _tasks[le.A0] = (_table.RawStringArray(le.A2), le.A1);
-                break;
+                return null;
             }
             case LegacyEv.UserTaskEnd:
                 type = Ev.UserTaskEnd;
                 if (_tasks.Remove(le.A0, out var ts))
                 {
                     (a0, a1, a2, a3) = (le.A0, le.A1, _table.AddExtraString(ts.Name), 0);
-                    ev.Extra = ts.Parent;
+                    extra = ts.Parent;
                 }
                 else
                 {
                     (a0, a1, a2, a3) = (le.A0, le.A1, _table.AddExtraString([]), 0);
-                    ev.Extra = Event.NoTask;
+                    extra = Event.NoTask;
                 }
-                break;
+                return null;
             case LegacyEv.UserRegion:
                 if (le.A1 == 0) type = Ev.UserRegionBegin;
                 else if (le.A1 == 1) type = Ev.UserRegionEnd;
                 else throw new TraceFormatException($"unexpected event type {Ev.None}", "converting a legacy event");
                 (a0, a1, a2, a3) = (le.A0, le.A2, le.StkID, 0);
-                break;
+                return null;
             case LegacyEv.UserLog:
                 type = Ev.UserLog;
                 if (le.A3 >= (ulong)_inlineToStringId.Length)
                     throw new TraceFormatException("log message index out of range", "converting a legacy event");
                 (a0, a1, a2, a3) = (le.A0, le.A1, _inlineToStringId[le.A3], le.StkID);
-                break;
+                return null;
             case LegacyEv.CPUSample:
             {
                 ev = new Event
@@ -355,28 +415,6 @@ internal sealed class LegacyConverter
             default:
                 throw new TraceFormatException($"unexpected event type {le.Type}", "converting a legacy event");
         }
-
-        // Events that carry a stack in the legacy format put it in the modern event's main stack argument.
-        if (LegacyEventInfo.HasStack(le.Type) && Specs.Table[type]!.MainStackArg is int s and >= 0)
-        {
-            switch (s)
-            {
-                case 0: a0 = le.StkID; break;
-                case 1: a1 = le.StkID; break;
-                case 2: a2 = le.StkID; break;
-                default: a3 = le.StkID; break;
-            }
-        }
-
-        long mt = -1;
-        if (p != -1 && _procMs.TryGetValue(p, out long thread)) mt = thread;
-        if (le.Type == LegacyEv.ProcStop) _procMs.Remove(p);
-        long g = le.G == 0 ? -1 : (long)le.G;
-        ulong extra = ev.Extra;
-        ev = Make(type, le.Ts, mt, p, g, a0, a1, a2, a3);
-        ev.Extra = extra;
-        SetStates(ref ev);
-        return true;
     }
 
     /// <summary>The state change a converted event reports (status events: from Undetermined, as Go reports them).</summary>

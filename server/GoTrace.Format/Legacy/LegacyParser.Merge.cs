@@ -1,23 +1,28 @@
+using System.Runtime.CompilerServices;
+
 namespace GoTrace.Format.Legacy;
 
 internal static partial class LegacyParser
 {
     private sealed partial class Run
     {
-        /// <summary>A P's event stream during the merge: the undelivered rest of its current batch.</summary>
+        /// <summary>A P during the merge: its batches, its decoding cursor and its next event.</summary>
         private sealed class Proc
         {
+            public required int Index;     // in the merge order of Ps (and in the order stream)
             public required int Pid;
-            public int Pos; // index in AvailableProcs while there
-            public LegacyEvent[] Buf = [];
-            public int Head, Count;
+            public required int[] Offsets;
+            public required LegacyProcStream Stream;
+            public int Pos;                // index in AvailableProcs while there
             public bool Done;
 
-            public void Append(in LegacyEvent ev)
-            {
-                if (Count == Buf.Length) Array.Resize(ref Buf, Math.Max(16, Buf.Length * 2));
-                Buf[Count++] = ev;
-            }
+            // The next event (decoded, not yet merged) and its ordering rule.
+            public bool HasHead;
+            public LegacyEvent Head;
+            public ulong G;
+            public GState Init, Next;
+
+            public int NextWaiter = -1;    // next P blocked on the same goroutine (a list through GEntry.Waiters)
         }
 
         // Goroutine ordering states (Go's order.go).
@@ -93,23 +98,17 @@ internal static partial class LegacyParser
             }
         }
 
-        private static bool TransitionReady(ulong g, GState curr, GState init) =>
-            g == Unordered || (init.Seq == NoSeq || init.Seq == curr.Seq) && init.Status == curr.Status;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool TransitionReady(GEntry curr, GState init) =>
+            (init.Seq == NoSeq || init.Seq == curr.Seq) && init.Status == curr.Status;
 
-        private static void Transition(Dictionary<ulong, GState> gs, ulong g, GState init, GState next)
+        /// <summary>A goroutine's state during the merge.</summary>
+        private struct GEntry
         {
-            if (g == Unordered) return;
-            var curr = gs.GetOrDefault(g);
-            // Only reachable with corrupt input: the state changed between building the frontier and popping it.
-            if (!TransitionReady(g, curr, init))
-                throw new TraceFormatException("encountered impossible goroutine state transition", "ordering legacy events");
-            ulong seq = next.Seq switch
-            {
-                NoSeq => curr.Seq,
-                SeqInc => unchecked(curr.Seq + 1),
-                _ => next.Seq,
-            };
-            gs[g] = new GState(seq, next.Status);
+            public ulong Seq;
+            public byte Status;
+            public int Waiters;       // index + 1 of the first P whose next event waits for this goroutine's state; 0 = none
+            public long LastSysBlock; // tick time of its last GoSysBlock or GoInSyscall (0 = none)
         }
 
         /// <summary>
@@ -117,96 +116,109 @@ internal static partial class LegacyParser
         /// the last element into the hole). The reference re-examines every one of them after each merged event, in
         /// slice order. A P whose next event is not ready stays unready until the state of the goroutine that event
         /// waits for changes, so re-examining it is a no-op until then; this class visits only the positions of Ps
-        /// that may have changed ("candidates"), in ascending position order — which pushes the same events in the
-        /// same order as the full rescan, without its cost (quadratic on traces with many blocked Ps).
+        /// that may have changed ("candidates", a bit set by position), in ascending position order — which pushes
+        /// the same events in the same order as the full rescan, without its cost (quadratic on traces with many
+        /// blocked Ps).
         /// </summary>
         private sealed class AvailableProcs
         {
-            private readonly List<Proc> _procs = [];
-            private readonly List<bool> _candidate = [];                 // by position
-            private readonly PriorityQueue<int, int> _queue = new();     // candidate positions; may hold stale entries
-            private readonly Dictionary<ulong, List<Proc>> _waiting = []; // goroutine -> Ps blocked on its state
+            private Proc[] _procs;
+            private ulong[] _candidate;
+            private int _count;
+            private int _lowWord; // no candidate below this word
 
-            public AvailableProcs(List<Proc> all)
+            public AvailableProcs(Proc[] all)
             {
+                _procs = new Proc[Math.Max(1, all.Length)];
+                _candidate = new ulong[(_procs.Length + 63) / 64];
                 foreach (var p in all) Add(p);
             }
 
             public Proc this[int pos] => _procs[pos];
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private void Set(int pos)
+            {
+                _candidate[pos >> 6] |= 1UL << (pos & 63);
+                if ((pos >> 6) < _lowWord) _lowWord = pos >> 6;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private bool IsSet(int pos) => (_candidate[pos >> 6] & (1UL << (pos & 63))) != 0;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private void Clear(int pos) => _candidate[pos >> 6] &= ~(1UL << (pos & 63));
+
             /// <summary>Appends a P (Go: append to the slice); it is a candidate.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Add(Proc p)
             {
-                p.Pos = _procs.Count;
-                _procs.Add(p);
-                _candidate.Add(true);
-                _queue.Enqueue(p.Pos, p.Pos);
+                // (Every P is in the array or in the frontier, never both: the initial size suffices.)
+                p.Pos = _count;
+                _procs[_count++] = p;
+                Set(p.Pos);
             }
 
             /// <summary>The lowest candidate position, which stops being a candidate.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public bool NextCandidate(out int pos)
             {
-                while (_queue.TryDequeue(out pos, out _))
+                var c = _candidate;
+                for (int w = _lowWord; w < c.Length; w++)
                 {
-                    if (pos < _procs.Count && _candidate[pos])
-                    {
-                        _candidate[pos] = false;
-                        return true;
-                    }
+                    if (c[w] == 0) continue;
+                    _lowWord = w;
+                    pos = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(c[w]);
+                    c[w] &= c[w] - 1;
+                    return true;
                 }
+                _lowWord = c.Length;
+                pos = 0;
                 return false;
             }
 
             /// <summary>Removes the P at <paramref name="pos"/>; the last P takes its place (and its candidacy).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void RemoveAt(int pos)
             {
-                int last = _procs.Count - 1;
+                int last = _count - 1;
                 if (pos != last)
                 {
                     var moved = _procs[last];
                     _procs[pos] = moved;
                     moved.Pos = pos;
-                    _candidate[pos] = _candidate[last];
-                    if (_candidate[pos]) _queue.Enqueue(pos, pos);
+                    if (IsSet(last)) Set(pos);
+                    else Clear(pos);
                 }
-                _procs.RemoveAt(last);
-                _candidate.RemoveAt(last);
+                Clear(last);
+                _procs[last] = null!;
+                _count--;
             }
 
-            /// <summary>Records that <paramref name="p"/>'s next event waits for the state of goroutine <paramref name="g"/>.</summary>
-            public void Block(Proc p, ulong g)
-            {
-                if (!_waiting.TryGetValue(g, out var list)) _waiting[g] = list = [];
-                list.Add(p);
-            }
-
-            /// <summary>The state of goroutine <paramref name="g"/> changed: the Ps waiting for it become candidates.</summary>
-            public void Wake(ulong g)
-            {
-                if (!_waiting.Remove(g, out var list)) return;
-                foreach (var p in list)
-                {
-                    if (_candidate[p.Pos]) continue;
-                    _candidate[p.Pos] = true;
-                    _queue.Enqueue(p.Pos, p.Pos);
-                }
-            }
+            /// <summary>The P at <paramref name="pos"/> becomes a candidate (the state it waits for changed).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Wake(int pos) => Set(pos);
         }
 
-        /// <summary>The frontier: a binary min-heap on tick time holding at most one event per P (Go's <c>orderEventList</c>).</summary>
+        /// <summary>
+        /// The frontier: a binary min-heap on tick time holding at most one event per P (Go's <c>orderEventList</c>
+        /// with <c>container/heap</c>, whose exact shape decides ties). Entries are (time, P index); the event
+        /// stays in its <see cref="Proc"/>.
+        /// </summary>
         private sealed class Frontier
         {
-            private (LegacyEvent Ev, Proc Proc)[] _h = new (LegacyEvent, Proc)[16];
+            private (long Ts, int Proc)[] _h = new (long, int)[16];
             public int Count { get; private set; }
 
-            private bool Less(int i, int j) => _h[i].Ev.Ts < _h[j].Ev.Ts;
+            private bool Less(int i, int j) => _h[i].Ts < _h[j].Ts;
 
             private void Swap(int i, int j) => (_h[i], _h[j]) = (_h[j], _h[i]);
 
-            public void Push(in LegacyEvent ev, Proc proc)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Push(long ts, int proc)
             {
                 if (Count == _h.Length) Array.Resize(ref _h, _h.Length * 2);
-                _h[Count++] = (ev, proc);
+                _h[Count++] = (ts, proc);
                 // Sift up.
                 int j = Count - 1;
                 while (true)
@@ -218,7 +230,8 @@ internal static partial class LegacyParser
                 }
             }
 
-            public (LegacyEvent Ev, Proc Proc) Pop()
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public int Pop()
             {
                 int n = Count - 1;
                 Swap(0, n);
@@ -235,39 +248,74 @@ internal static partial class LegacyParser
                     Swap(i, j);
                     i = j;
                 }
-                var top = _h[n];
-                _h[n] = default;
                 Count = n;
-                return top;
+                return _h[n].Proc;
             }
         }
 
+        /// <summary>Decodes a P's next event into its head; false when the P has none left.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool LoadHead(Proc p)
+        {
+            if (!p.Stream.Next(ref p.Head)) return false;
+            StateTransition(p.Head, out p.G, out p.Init, out p.Next);
+            return true;
+        }
+
         /// <summary>
-        /// Decodes the batches and merges the per-P streams into one consistently ordered list (Go's
-        /// <c>parseEventBatches</c>), then applies the syscall exit times. Times are still in ticks.
+        /// Merges the per-P streams into one consistently ordered stream (Go's <c>parseEventBatches</c>), decoding
+        /// the batches lazily, then checks the times and finds the syscall exits that take their real exit time.
+        /// Returns the store of the merged order; times are still in ticks.
         /// </summary>
-        private LegacyEvent[] MergeBatches(out int count)
+        /// <param name="validated">
+        /// The validation of the merged order, done on the way (PERF: it saves a pass over all events): valid only
+        /// if no syscall exit moved and there are no timer goroutines (so the final order and the fake Ps are those
+        /// seen here). Null if it could not be done or found an inconsistency (the separate pass then reports it,
+        /// with the times in ns).
+        /// </param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private LegacyEventStore MergeBatches(out Validator? validated)
         {
             // The samples were written late and out of order; put them in the order of their own timestamps.
             // Same algorithm as Go's slices.SortFunc, so samples with equal times keep Go's order.
             var samples = _cpuSamples.ToArray();
+            _cpuSamples.Clear();
             GoSort.SortFunc(samples.AsSpan(), static (a, b) => a.Ts.CompareTo(b.Ts));
+            Action<int> checkBatch = CheckBatch;
 
             // Go collects the Ps by iterating over a map, so their order — which decides ties between events
             // with equal tick times, the order batches are decoded in (and so the numbering of user log
             // messages) — is random there. Here: ascending P ID, then the CPU-sample pseudo-P, always last as in Go.
             var pids = _batches.Keys.ToArray();
             Array.Sort(pids);
-            var all = new List<Proc>(pids.Length + 1);
-            foreach (int pid in pids) all.Add(new Proc { Pid = pid });
-            all.Add(new Proc { Pid = LegacyTrace.ProfileP, Buf = samples, Count = samples.Length });
+            var all = new Proc[pids.Length + 1];
+            for (int i = 0; i < pids.Length; i++)
+            {
+                var b = _batches[pids[i]];
+                var offs = b.Offsets.ToArray();
+                var stream = new LegacyProcStream(_data, offs, pids[i], _inlineIndex, b.Unchecked.ToArray(), checkBatch);
+                all[i] = new Proc { Index = i, Pid = pids[i], Offsets = offs, Stream = stream };
+            }
+            all[^1] = new Proc { Index = pids.Length, Pid = LegacyTrace.ProfileP, Offsets = [], Stream = new LegacyProcStream(samples) };
+            _batches.Clear();
 
-            var gs = new Dictionary<ulong, GState>();
+            // PERF: the merged order is one P index per event, sized exactly from pass 1's counts.
+            int capacity = Math.Max(16, _eventCount + samples.Length);
+            byte[]? order8 = all.Length <= 256 ? new byte[capacity] : null;
+            int[]? order32 = order8 is null ? new int[capacity] : null;
+            int count = 0;
+
+            var gs = new ULongMap<GEntry>(10);
             var frontier = new Frontier();
             var available = new AvailableProcs(all);
-            // PERF: sized exactly from pass 1's count (growing by doubling, then trimming, peaked at 3x the events).
-            var merged = new LegacyEvent[Math.Max(16, _eventCount + samples.Length)];
-            count = 0;
+
+            // The post-merge checks, made on the fly; their errors come after the merge's own (see below).
+            bool timeOrderBroken = false, haveFirstBase = false;
+            long prevTs = 0, firstBaseTs = 0;
+            int firstBaseIdx = 0;
+            string? syscallError = null;
+            var moved = new List<LegacyMovedExit>();
+            Validator? validator = new(capacity, stacks: null);
 
             while (true)
             {
@@ -275,30 +323,29 @@ internal static partial class LegacyParser
                 while (available.NextCandidate(out int i))
                 {
                     var proc = available[i];
-                    bool exhausted = false;
-                    while (proc.Head == proc.Count)
+                    if (!proc.HasHead)
                     {
-                        // Batches can be empty, hence the loop.
-                        if (!LoadBatch(proc))
+                        if (!LoadHead(proc))
                         {
                             proc.Done = true;
                             available.RemoveAt(i);
-                            exhausted = true;
-                            break;
+                            continue;
+                        }
+                        proc.HasHead = true;
+                    }
+                    if (proc.G != Unordered)
+                    {
+                        ref var ge = ref gs.GetOrAdd(proc.G);
+                        if (!TransitionReady(ge, proc.Init))
+                        {
+                            // It waits for that goroutine's state to change.
+                            proc.NextWaiter = ge.Waiters - 1;
+                            ge.Waiters = proc.Index + 1;
+                            continue;
                         }
                     }
-                    if (exhausted) continue;
-
-                    ref var ev = ref proc.Buf[proc.Head];
-                    StateTransition(ev, out ulong g, out var init, out _);
-                    if (!TransitionReady(g, gs.GetOrDefault(g), init))
-                    {
-                        available.Block(proc, g);
-                        continue;
-                    }
-                    proc.Head++;
                     available.RemoveAt(i);
-                    frontier.Push(ev, proc);
+                    frontier.Push(proc.Head.Ts, proc.Index);
                 }
 
                 if (frontier.Count == 0)
@@ -308,8 +355,9 @@ internal static partial class LegacyParser
                     break;
                 }
 
-                var (e, from) = frontier.Pop();
-                StateTransition(e, out ulong g2, out var init2, out var next2);
+                var from = all[frontier.Pop()];
+                from.HasHead = false;
+                ref var e = ref from.Head;
                 // The Local variants only matter for ordering.
                 e.Type = e.Type switch
                 {
@@ -318,77 +366,136 @@ internal static partial class LegacyParser
                     LegacyEv.GoSysExitLocal => LegacyEv.GoSysExit,
                     _ => e.Type,
                 };
-                if (count == merged.Length) Array.Resize(ref merged, merged.Length * 2);
-                merged[count++] = e;
-                Transition(gs, g2, init2, next2);
-                if (g2 != Unordered) available.Wake(g2);
+                int idx = count;
+                if (count == capacity)
+                {
+                    validator = null; // sized from the count
+                    capacity *= 2;
+                    if (order8 is not null) Array.Resize(ref order8, capacity);
+                    else Array.Resize(ref order32, capacity);
+                }
+                if (order8 is not null) order8[count++] = (byte)from.Index;
+                else order32![count++] = from.Index;
+
+                // The dependency order must agree with the clocks (checked for the whole stream first).
+                if (idx > 0 && e.Ts < prevTs) timeOrderBroken = true;
+                prevTs = e.Ts;
+
+                bool isMoved = false;
+                if (from.G != Unordered)
+                {
+                    ref var ge = ref gs.GetOrAdd(from.G);
+                    // Only reachable with corrupt input: the state changed between building the frontier and popping it.
+                    if (!TransitionReady(ge, from.Init))
+                        throw new TraceFormatException("encountered impossible goroutine state transition", "ordering legacy events");
+                    ge.Seq = from.Next.Seq switch
+                    {
+                        NoSeq => ge.Seq,
+                        SeqInc => unchecked(ge.Seq + 1),
+                        _ => from.Next.Seq,
+                    };
+                    ge.Status = from.Next.Status;
+                    for (int w = ge.Waiters - 1; w >= 0;)
+                    {
+                        var p = all[w];
+                        available.Wake(p.Pos);
+                        w = p.NextWaiter;
+                        p.NextWaiter = -1;
+                    }
+                    ge.Waiters = 0;
+
+                    // A syscall exit is recorded when the goroutine gets a P back; the time it really left the
+                    // syscall is in its arguments. Use it, after checking it against the block. (For these types
+                    // the event's goroutine is the one whose state it changes; the exits that were Local have no
+                    // exit time.)
+                    switch (e.Type)
+                    {
+                        case LegacyEv.GoSysBlock or LegacyEv.GoInSyscall:
+                            ge.LastSysBlock = e.Ts;
+                            break;
+                        case LegacyEv.GoSysExit:
+                            isMoved = SysExit(ge.LastSysBlock, e, idx, moved, ref syscallError);
+                            break;
+                    }
+                }
+                if (!isMoved && !haveFirstBase)
+                {
+                    haveFirstBase = true;
+                    firstBaseTs = e.Ts;
+                    firstBaseIdx = idx;
+                }
+                if (validator is not null)
+                {
+                    if (isMoved) validator = null; // the final order differs from the merged one
+                    else
+                    {
+                        // The reader's normalization but the time (in ticks here; times only appear in messages).
+                        if (e.Type == LegacyEv.GoSysExit) e.P = LegacyTrace.SyscallP;
+                        if (!validator.TryStep(ref e, idx)) validator = null;
+                    }
+                }
                 available.Add(from);
             }
 
-            // The dependency order must agree with the clocks.
-            for (int i = 1; i < count; i++)
-                if (merged[i].Ts < merged[i - 1].Ts) throw new TraceFormatException(TimeOrder, "ordering legacy events");
+            validated = moved.Count == 0 && _timerGoroutines.Count == 0 ? validator : null;
+            if (timeOrderBroken) throw new TraceFormatException(TimeOrder, "ordering legacy events");
+            if (syscallError is not null) throw new TraceFormatException(syscallError, "ordering legacy events");
 
-            // A syscall exit is recorded when the goroutine gets a P back; the time it really left the syscall is
-            // in its arguments. Use it, after checking it against the block.
-            var lastSysBlock = new Dictionary<ulong, long>();
-            var moved = new List<int>();
-            for (int i = 0; i < count; i++)
+            // Go's stable sort by time: the others are in time order already, so only the moved ones are sorted
+            // (by time, then merged position) and merged in when read.
+            var movedArr = moved.ToArray();
+            var movedAsc = new int[movedArr.Length];
+            for (int k = 0; k < movedArr.Length; k++) movedAsc[k] = movedArr[k].Idx;
+            Array.Sort(movedArr, static (x, y) => x.Ts != y.Ts ? x.Ts.CompareTo(y.Ts) : x.Idx.CompareTo(y.Idx));
+
+            long minTs = 0;
+            if (movedArr.Length > 0 && (!haveFirstBase || movedArr[0].Ts < firstBaseTs || (movedArr[0].Ts == firstBaseTs && movedArr[0].Idx < firstBaseIdx)))
+                minTs = movedArr[0].Ts;
+            else if (haveFirstBase)
+                minTs = firstBaseTs;
+
+            var pidsAll = new int[all.Length];
+            var offsets = new int[all.Length][];
+            for (int i = 0; i < all.Length; i++)
             {
-                ref var ev = ref merged[i];
-                switch (ev.Type)
-                {
-                    case LegacyEv.GoSysBlock or LegacyEv.GoInSyscall:
-                        lastSysBlock[ev.G] = ev.Ts;
-                        break;
-                    case LegacyEv.GoSysExit:
-                        long ts = (long)ev.A2;
-                        if (ts == 0) break;
-                        long block = lastSysBlock.GetOrDefault(ev.G);
-                        if (block == 0) throw new TraceFormatException("stray syscall exit", "ordering legacy events");
-                        if (ts < block) throw new TraceFormatException(TimeOrder, "ordering legacy events");
-                        if (ts != ev.Ts) moved.Add(i);
-                        ev.Ts = ts;
-                        break;
-                }
+                pidsAll[i] = all[i].Pid;
+                offsets[i] = all[i].Offsets;
             }
-            if (moved.Count > 0) StableSortMoved(merged, count, moved);
-            return merged;
+            if (order8 is not null && order8.Length != count) Array.Resize(ref order8, count);
+            if (order32 is not null && order32.Length != count) Array.Resize(ref order32, count);
+            return new LegacyEventStore
+            {
+                Data = _data,
+                Pids = pidsAll,
+                Offsets = offsets,
+                Samples = samples,
+                Order8 = order8,
+                Order32 = order32,
+                Count = count,
+                Moved = movedArr,
+                MovedAsc = movedAsc,
+                InlineIndex = _inlineIndex,
+                TimerGoroutines = _timerGoroutines.Count > 0 ? _timerGoroutines : null,
+                MinTs = minTs,
+            };
         }
 
         /// <summary>
-        /// Re-sorts by time after the syscall exits in <paramref name="movedIdx"/> (ascending indices) got new times,
-        /// with the result of a stable sort (Go: sort.Stable), i.e. ordered by (time, original index). The other
-        /// events are still in that order, so only the moved ones are sorted and then merged in: extra memory is
-        /// proportional to the moved events plus one int per event, not a second copy of the events.
+        /// The syscall-exit check of a merged <c>GoSysExit</c> (Go's loop after the merge); true if it takes its real
+        /// exit time, which differs from its own. The first error is kept in <paramref name="error"/>.
         /// </summary>
-        private static void StableSortMoved(LegacyEvent[] a, int n, List<int> movedIdx)
+        private static bool SysExit(long block, in LegacyEvent e, int idx, List<LegacyMovedExit> moved, ref string? error)
         {
-            int m = movedIdx.Count;
-            var mv = new (LegacyEvent Ev, int Idx)[m];
-            for (int k = 0; k < m; k++) mv[k] = (a[movedIdx[k]], movedIdx[k]);
-            Array.Sort(mv, static (x, y) => x.Ev.Ts != y.Ev.Ts ? x.Ev.Ts.CompareTo(y.Ev.Ts) : x.Idx.CompareTo(y.Idx));
-            // Move the others to the end, keeping their order and remembering where they came from.
-            var restIdx = new int[n - m];
-            int w = n;
-            for (int r = n - 1, k = m - 1; r >= 0; r--)
+            long ts = (long)e.A2;
+            if (ts == 0) return false;
+            if (error is null)
             {
-                if (k >= 0 && movedIdx[k] == r)
-                {
-                    k--;
-                    continue;
-                }
-                w--;
-                a[w] = a[r];
-                restIdx[w - m] = r;
+                if (block == 0) error = "stray syscall exit";
+                else if (ts < block) error = TimeOrder;
             }
-            // Merge from the front; the write position never passes the read position of the others.
-            int i = m, j = 0;
-            for (int o = 0; o < n; o++)
-            {
-                bool takeMoved = j < m && (i == n || mv[j].Ev.Ts < a[i].Ts || (mv[j].Ev.Ts == a[i].Ts && mv[j].Idx < restIdx[i - m]));
-                a[o] = takeMoved ? mv[j++].Ev : a[i++];
-            }
+            if (error is not null || ts == e.Ts) return false;
+            moved.Add(new LegacyMovedExit { Ts = ts, G = e.G, Seq = e.A1, Idx = idx });
+            return true;
         }
     }
 }

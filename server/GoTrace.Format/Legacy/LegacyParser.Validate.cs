@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace GoTrace.Format.Legacy;
@@ -10,12 +11,13 @@ internal static partial class LegacyParser
         // Goroutine states of the validation (the same numbering as the ordering states).
         private const byte VDead = 0, VRunnable = 1, VRunning = 2, VWaiting = 3;
 
-        /// <summary>A goroutine during validation. Event references are indices into the event array plus one (0 = none).</summary>
+        /// <summary>A goroutine during validation.</summary>
         private struct GDesc
         {
             public byte State;
-            public int Ev;          // the event that last made it runnable or waiting
-            public int EvCreate;    // its creation, until its first start
+            public byte LastType;     // type of the event that last made it runnable or waiting (0 = none)
+            public bool Created;      // created in the trace and not started yet
+            public ulong CreateStack; // then: the stack argument of its creation
             public bool InMarkAssist;
         }
 
@@ -28,217 +30,259 @@ internal static partial class LegacyParser
 
         private const string Validating = "validating legacy events";
 
-        private static TraceFormatException Invalid(string reason) => new(reason, Validating);
+        /// <summary>
+        /// The exception for an inconsistency: <paramref name="format"/> filled with <paramref name="args"/>.
+        /// PERF: formatting here and not at the call site keeps the hot validation step's frame small (an
+        /// interpolated-string handler there is zeroed on every call).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static TraceFormatException Invalid(string format, params object[] args) =>
+            new(string.Format(CultureInfo.InvariantCulture, format, args), Validating);
 
         /// <summary>
-        /// Replays goroutine and P states over the normalized events and rejects inconsistent traces (Go's
-        /// <c>postProcessTrace</c>). Edits events in place: GC starts go to the GC fake P, unblocks of goroutines that
-        /// blocked on the network go to the netpoll fake P, a goroutine's first start gets its creation stack, and
-        /// stack IDs that name no (non-empty) stack become 0.
+        /// Replays goroutine and P states over the events in their final order and rejects inconsistent traces (Go's
+        /// <c>postProcessTrace</c>), one event at a time. The reference edits events in place: GC starts go to the GC
+        /// fake P, unblocks of goroutines that blocked on the network go to the netpoll fake P, a goroutine's first
+        /// start gets its creation stack, and stack IDs that name no (non-empty) stack become 0. The two edits that
+        /// depend on the replayed state are recorded, by event index, for the store; the reader applies them all.
+        /// The validator also answers the converter's look-ahead: whether each syscall blocked.
         /// </summary>
-        private void Validate(LegacyEvent[] events)
+        private sealed class Validator
         {
             // Presence in gs matters ("g N already exists"), so it is written exactly where the reference writes it.
-            var gs = new Dictionary<ulong, GDesc> { [0] = new GDesc { State = VRunning } };
-            var ps = new Dictionary<int, PDesc>();
-            var tasks = new Dictionary<ulong, int>();           // task ID -> index of its creation
-            var activeRegions = new Dictionary<ulong, List<int>>(); // goroutine -> indices of open region starts
-            bool inGC = false, inSTW = false;
+            private readonly ULongMap<GDesc> gs = new(10);
+            private readonly ProcMap<PDesc> ps = new();
+            private readonly Dictionary<ulong, LegacyEvent> tasks = [];                // task ID -> its creation
+            private readonly Dictionary<ulong, List<LegacyEvent>> activeRegions = []; // goroutine -> open region starts
+            private bool inGC, inSTW;
 
-            for (int idx = 0; idx < events.Length; idx++)
+            private readonly List<int> netpoll = [];
+            private readonly List<(int, uint)> startStacks = [];
+            private readonly ulong[] syscallBlocked;
+            private readonly ULongMap<int> pendingSyscalls = new(); // goroutine -> index of its GoSysCall whose next event is not seen yet
+            private readonly StackIdSet? _stacks;
+
+            /// <param name="count">Number of events.</param>
+            /// <param name="stacks">The stack table, to show stored events as the reference keeps them in error
+            /// messages; null while it is not complete (then such messages may differ).</param>
+            public Validator(int count, StackIdSet? stacks)
             {
-                ref var ev = ref events[idx];
+                gs.GetOrAdd(0) = new GDesc { State = VRunning };
+                syscallBlocked = new ulong[(count + 63) / 64];
+                _stacks = stacks;
+            }
+
+            /// <summary>Stores the recorded edits and look-ahead answers.</summary>
+            public void Finish(LegacyEventStore store)
+            {
+                store.NetpollUnblocks = netpoll.ToArray();
+                store.StartStacks = startStacks.ToArray();
+                store.SyscallBlocked = syscallBlocked;
+            }
+
+            /// <summary><see cref="Step"/>, reporting an inconsistency as false instead of the exception.</summary>
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            public bool TryStep(ref LegacyEvent ev, int idx)
+            {
+                try
+                {
+                    Step(ref ev, idx);
+                    return true;
+                }
+                catch (TraceFormatException)
+                {
+                    return false;
+                }
+            }
+
+            /// <summary>Validates event <paramref name="idx"/> (of the final order), applying the reference's edits to it.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Step(ref LegacyEvent ev, int idx)
+            {
+                if (pendingSyscalls.Count > 0)
+                {
+                    ref int sc = ref pendingSyscalls.Find(ev.G);
+                    if (!Unsafe.IsNullRef(ref sc))
+                    {
+                        if (ev.Type == LegacyEv.GoSysBlock) syscallBlocked[sc >> 6] |= 1UL << (sc & 63);
+                        pendingSyscalls.Remove(ev.G);
+                    }
+                }
+
                 switch (ev.Type)
                 {
                     case LegacyEv.ProcStart:
                     {
-                        var p = ps.GetOrDefault(ev.P);
-                        if (p.Running) throw Invalid($"p {ev.P} is running before start (time {ev.Ts})");
+                        ref var p = ref ps.GetOrAdd(ev.P);
+                        if (p.Running) throw Invalid("p {0} is running before start (time {1})", ev.P, ev.Ts);
                         p.Running = true;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.ProcStop:
                     {
-                        var p = ps.GetOrDefault(ev.P);
-                        if (!p.Running) throw Invalid($"p {ev.P} is not running before stop (time {ev.Ts})");
-                        if (p.G != 0) throw Invalid($"p {ev.P} is running a goroutine {p.G} during stop (time {ev.Ts})");
+                        ref var p = ref ps.GetOrAdd(ev.P);
+                        if (!p.Running) throw Invalid("p {0} is not running before stop (time {1})", ev.P, ev.Ts);
+                        if (p.G != 0) throw Invalid("p {0} is running a goroutine {1} during stop (time {2})", ev.P, p.G, ev.Ts);
                         p.Running = false;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.GCStart:
-                        if (inGC) throw Invalid($"previous GC is not ended before a new one (time {ev.Ts})");
+                        if (inGC) throw Invalid("previous GC is not ended before a new one (time {0})", ev.Ts);
                         inGC = true;
-                        ev.P = LegacyTrace.GCP; // GC belongs to no P
+                        ev.P = LegacyTrace.GCP; // GC belongs to no P (the reader applies it)
                         break;
                     case LegacyEv.GCDone:
-                        if (!inGC) throw Invalid($"bogus GC end (time {ev.Ts})");
+                        if (!inGC) throw Invalid("bogus GC end (time {0})", ev.Ts);
                         inGC = false;
                         break;
                     case LegacyEv.STWStart:
-                        if (inSTW) throw Invalid($"previous STW is not ended before a new one (time {ev.Ts})");
+                        if (inSTW) throw Invalid("previous STW is not ended before a new one (time {0})", ev.Ts);
                         inSTW = true;
                         break;
                     case LegacyEv.STWDone:
-                        if (!inSTW) throw Invalid($"bogus STW end (time {ev.Ts})");
+                        if (!inSTW) throw Invalid("bogus STW end (time {0})", ev.Ts);
                         inSTW = false;
                         break;
                     case LegacyEv.GCSweepStart:
                     {
-                        var p = ps.GetOrDefault(ev.P);
-                        if (p.Sweeping) throw Invalid($"previous sweeping is not ended before a new one (time {ev.Ts})");
+                        ref var p = ref ps.GetOrAdd(ev.P);
+                        if (p.Sweeping) throw Invalid("previous sweeping is not ended before a new one (time {0})", ev.Ts);
                         p.Sweeping = true;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.GCMarkAssistStart:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        if (g.InMarkAssist) throw Invalid($"previous mark assist is not ended before a new one (time {ev.Ts})");
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        if (g.InMarkAssist) throw Invalid("previous mark assist is not ended before a new one (time {0})", ev.Ts);
                         g.InMarkAssist = true;
-                        gs[ev.G] = g;
                         break;
                     }
                     case LegacyEv.GCMarkAssistDone:
-                    {
                         // An assist may have begun before the trace started: no check.
-                        var g = gs.GetOrDefault(ev.G);
-                        g.InMarkAssist = false;
-                        gs[ev.G] = g;
+                        gs.GetOrAdd(ev.G).InMarkAssist = false;
                         break;
-                    }
                     case LegacyEv.GCSweepDone:
                     {
-                        var p = ps.GetOrDefault(ev.P);
-                        if (!p.Sweeping) throw Invalid($"bogus sweeping end (time {ev.Ts})");
+                        ref var p = ref ps.GetOrAdd(ev.P);
+                        if (!p.Sweeping) throw Invalid("bogus sweeping end (time {0})", ev.Ts);
                         p.Sweeping = false;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.GoWaiting or LegacyEv.GoInSyscall:
                     {
-                        var g = gs.GetOrDefault(ev.G);
+                        ref var g = ref gs.GetOrAdd(ev.G);
                         if (g.State != VRunnable)
                         {
                             string name = ev.Type == LegacyEv.GoWaiting ? "EvGoWaiting" : "EvGoInSyscall";
-                            throw Invalid($"g {ev.G} is not runnable before {name} (time {ev.Ts})");
+                            throw Invalid("g {0} is not runnable before {1} (time {2})", ev.G, name, ev.Ts);
                         }
                         g.State = VWaiting;
-                        g.Ev = idx + 1;
-                        gs[ev.G] = g;
+                        g.LastType = ev.Type;
                         break;
                     }
                     case LegacyEv.GoCreate:
                     {
-                        CheckRunning(ps.GetOrDefault(ev.P), gs.GetOrDefault(ev.G), ev, allowG0: true);
-                        if (gs.ContainsKey(ev.A0)) throw Invalid($"g {ev.A0} already exists (time {ev.Ts})");
-                        gs[ev.A0] = new GDesc { State = VRunnable, Ev = idx + 1, EvCreate = idx + 1 };
+                        CheckRunning(ps.Get(ev.P), gs.Get(ev.G), ev, allowG0: true);
+                        if (gs.ContainsKey(ev.A0)) throw Invalid("g {0} already exists (time {1})", ev.A0, ev.Ts);
+                        gs.GetOrAdd(ev.A0) = new GDesc { State = VRunnable, LastType = LegacyEv.GoCreate, Created = true, CreateStack = ev.A1 };
                         break;
                     }
                     case LegacyEv.GoStart or LegacyEv.GoStartLabel:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        var p = ps.GetOrDefault(ev.P);
-                        if (g.State != VRunnable) throw Invalid($"g {ev.G} is not runnable before start (time {ev.Ts})");
-                        if (p.G != 0) throw Invalid($"p {ev.P} is already running g {p.G} while start g {ev.G} (time {ev.Ts})");
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        ref var p = ref ps.GetOrAdd(ev.P);
+                        if (g.State != VRunnable) throw Invalid("g {0} is not runnable before start (time {1})", ev.G, ev.Ts);
+                        if (p.G != 0) throw Invalid("p {0} is already running g {1} while start g {2} (time {3})", ev.P, p.G, ev.G, ev.Ts);
                         g.State = VRunning;
                         p.G = ev.G;
-                        if (g.EvCreate != 0)
+                        if (g.Created)
                         {
                             // The first start shows the stack the goroutine was created with (its start function).
-                            ev.StkID = unchecked((uint)events[g.EvCreate - 1].A1);
-                            g.EvCreate = 0;
+                            ev.StkID = unchecked((uint)g.CreateStack);
+                            startStacks.Add((idx, ev.StkID));
+                            g.Created = false;
                         }
-                        g.Ev = 0;
-                        gs[ev.G] = g;
-                        ps[ev.P] = p;
-                        break;
+                        g.LastType = 0;
+                                                break;
                     }
                     case LegacyEv.GoEnd or LegacyEv.GoStop:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        var p = ps.GetOrDefault(ev.P);
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        ref var p = ref ps.GetOrAdd(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VDead;
                         p.G = 0;
                         if (ev.Type == LegacyEv.GoEnd) activeRegions.Remove(ev.G); // its open regions end with it
-                        gs[ev.G] = g;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.GoSched or LegacyEv.GoPreempt:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        var p = ps.GetOrDefault(ev.P);
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        ref var p = ref ps.GetOrAdd(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VRunnable;
                         p.G = 0;
-                        g.Ev = idx + 1;
-                        gs[ev.G] = g;
-                        ps[ev.P] = p;
-                        break;
+                        g.LastType = ev.Type;
+                                                break;
                     }
                     case LegacyEv.GoUnblock:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        var p = ps.GetOrDefault(ev.P);
-                        if (g.State != VRunning) throw Invalid($"g {ev.G} is not running while unpark (time {ev.Ts})");
-                        if (ev.P != LegacyTrace.TimerP && p.G != ev.G) throw Invalid($"p {ev.P} is not running g {ev.G} while unpark (time {ev.Ts})");
-                        var g1 = gs.GetOrDefault(ev.A0);
-                        if (g1.State != VWaiting) throw Invalid($"g {ev.A0} is not waiting before unpark (time {ev.Ts})");
-                        if (g1.Ev != 0 && events[g1.Ev - 1].Type == LegacyEv.GoBlockNet) ev.P = LegacyTrace.NetpollP;
+                        var g = gs.Get(ev.G);
+                        ref var p = ref ps.GetOrAdd(ev.P);
+                        if (g.State != VRunning) throw Invalid("g {0} is not running while unpark (time {1})", ev.G, ev.Ts);
+                        if (ev.P != LegacyTrace.TimerP && p.G != ev.G) throw Invalid("p {0} is not running g {1} while unpark (time {2})", ev.P, ev.G, ev.Ts);
+                        ref var g1 = ref gs.GetOrAdd(ev.A0);
+                        if (g1.State != VWaiting) throw Invalid("g {0} is not waiting before unpark (time {1})", ev.A0, ev.Ts);
+                        if (g1.LastType == LegacyEv.GoBlockNet)
+                        {
+                            ev.P = LegacyTrace.NetpollP;
+                            netpoll.Add(idx);
+                        }
                         g1.State = VRunnable;
-                        g1.Ev = idx + 1;
-                        gs[ev.A0] = g1;
+                        g1.LastType = ev.Type;
                         break;
                     }
                     case LegacyEv.GoSysCall:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        CheckRunning(ps.GetOrDefault(ev.P), g, ev, allowG0: false);
-                        g.Ev = idx + 1;
-                        gs[ev.G] = g;
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        CheckRunning(ps.Get(ev.P), g, ev, allowG0: false);
+                        g.LastType = ev.Type;
+                        pendingSyscalls.GetOrAdd(ev.G) = idx;
                         break;
                     }
                     case LegacyEv.GoSysBlock:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        var p = ps.GetOrDefault(ev.P);
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        ref var p = ref ps.GetOrAdd(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VWaiting;
                         p.G = 0;
-                        gs[ev.G] = g;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.GoSysExit:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        if (g.State != VWaiting) throw Invalid($"g {ev.G} is not waiting during syscall exit (time {ev.Ts})");
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        if (g.State != VWaiting) throw Invalid("g {0} is not waiting during syscall exit (time {1})", ev.G, ev.Ts);
                         g.State = VRunnable;
-                        g.Ev = idx + 1;
-                        gs[ev.G] = g;
+                        g.LastType = ev.Type;
                         break;
                     }
                     case LegacyEv.GoSleep or LegacyEv.GoBlock or LegacyEv.GoBlockSend or LegacyEv.GoBlockRecv
                         or LegacyEv.GoBlockSelect or LegacyEv.GoBlockSync or LegacyEv.GoBlockCond or LegacyEv.GoBlockNet
                         or LegacyEv.GoBlockGC:
                     {
-                        var g = gs.GetOrDefault(ev.G);
-                        var p = ps.GetOrDefault(ev.P);
+                        ref var g = ref gs.GetOrAdd(ev.G);
+                        ref var p = ref ps.GetOrAdd(ev.P);
                         CheckRunning(p, g, ev, allowG0: false);
                         g.State = VWaiting;
-                        g.Ev = idx + 1;
+                        g.LastType = ev.Type;
                         p.G = 0;
-                        gs[ev.G] = g;
-                        ps[ev.P] = p;
-                        break;
+                                                break;
                     }
                     case LegacyEv.UserTaskCreate:
-                        if (tasks.TryGetValue(ev.A0, out int prev))
-                            throw Invalid($"task id conflicts (id:{ev.A0}), {Quote(EventString(ev))} vs {Quote(EventString(events[prev]))}");
-                        tasks[ev.A0] = idx;
+                        if (tasks.TryGetValue(ev.A0, out var prev))
+                            throw Invalid("task id conflicts (id:{0}), {1} vs {2}", ev.A0, Quote(EventString(ev)), Quote(EventString(prev)));
+                        tasks[ev.A0] = WithValidStack(ev);
                         break;
                     case LegacyEv.UserTaskEnd:
                         tasks.Remove(ev.A0);
@@ -250,39 +294,58 @@ internal static partial class LegacyParser
                         if (mode == 0)
                         {
                             if (regions is null) activeRegions[ev.G] = regions = [];
-                            regions.Add(idx);
+                            regions.Add(WithValidStack(ev));
                         }
                         else if (mode == 1)
                         {
                             // Without an open region (it began before the trace) the end is accepted as is.
                             if (regions is { Count: > 0 })
                             {
-                                ref var s = ref events[regions[^1]];
+                                var s = regions[^1];
                                 if (s.A0 != ev.A0 || s.A2 != ev.A2)
-                                    throw Invalid($"misuse of region in goroutine {ev.G}: span end {Quote(EventString(ev))} when the inner-most active span start event is {Quote(EventString(s))}");
+                                    throw Invalid("misuse of region in goroutine {0}: span end {1} when the inner-most active span start event is {2}", ev.G, Quote(EventString(ev)), Quote(EventString(s)));
                                 regions.RemoveAt(regions.Count - 1);
                                 if (regions.Count == 0) activeRegions.Remove(ev.G);
                             }
                         }
                         else
                         {
-                            throw Invalid($"invalid user region mode: {Quote(EventString(ev))}");
+                            throw Invalid("invalid user region mode: {0}", Quote(EventString(ev)));
                         }
                         break;
                     }
                 }
+            }
 
-                // Stack IDs must name a stack with frames (only stacks with frames are stored).
-                if (ev.StkID != 0 && !_stacks.ContainsKey(ev.StkID)) ev.StkID = 0;
+            /// <summary>The event as the reference keeps it: a stack ID that names no (non-empty) stack becomes 0.</summary>
+            private LegacyEvent WithValidStack(LegacyEvent ev)
+            {
+                if (ev.StkID != 0 && _stacks is not null && !_stacks.Contains(ev.StkID)) ev.StkID = 0;
+                return ev;
             }
         }
 
-        private static void CheckRunning(PDesc p, GDesc g, in LegacyEvent ev, bool allowG0)
+        /// <summary>Validation as a pass of its own over the final order (when the merge could not do it on the way).</summary>
+        private static void Validate(LegacyEventStore store)
         {
-            string name = LegacyEventInfo.Name(ev.Type);
-            if (g.State != VRunning) throw Invalid($"g {ev.G} is not running while {name} (time {ev.Ts})");
-            if (p.G != ev.G) throw Invalid($"p {ev.P} is not running g {ev.G} while {name} (time {ev.Ts})");
-            if (!allowG0 && ev.G == 0) throw Invalid($"g 0 did {name} (time {ev.Ts})");
+            var v = new Validator(store.Count, store.Stacks);
+            var reader = new LegacyEventReader(store, final: false);
+            var ev = default(LegacyEvent);
+            while (true)
+            {
+                int idx = reader.Index;
+                if (!reader.NextInto(ref ev)) break;
+                v.Step(ref ev, idx);
+            }
+            v.Finish(store);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CheckRunning(in PDesc p, in GDesc g, in LegacyEvent ev, bool allowG0)
+        {
+            if (g.State != VRunning) throw Invalid("g {0} is not running while {1} (time {2})", ev.G, LegacyEventInfo.Name(ev.Type), ev.Ts);
+            if (p.G != ev.G) throw Invalid("p {0} is not running g {1} while {2} (time {3})", ev.P, ev.G, LegacyEventInfo.Name(ev.Type), ev.Ts);
+            if (!allowG0 && ev.G == 0) throw Invalid("g 0 did {0} (time {1})", LegacyEventInfo.Name(ev.Type), ev.Ts);
         }
 
         /// <summary>The reference's debug rendering of an event (Go's <c>Event.String</c>), used in a few messages.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GoTrace.Format.Legacy;
 
 /// <summary>
@@ -8,52 +10,65 @@ namespace GoTrace.Format.Legacy;
 /// <remarks>
 /// <para>
 /// The format has no generations and no index, so — like the reference — the whole rest of the stream is read into
-/// memory first and nothing is returned before everything has been merged and checked. Steps (see
-/// shared/docs/trace-format-legacy.md §3):
+/// memory first and nothing is returned before everything has been merged and checked. Steps:
 /// </para>
 /// <list type="number">
 /// <item>Pass 1 (<see cref="Run.IndexBatches"/>): walk every record, checking only its framing; remember where each
-/// batch starts, per P; decode the CPU samples.</item>
-/// <item>Pass 2 (<see cref="Run.MergeBatches"/>): decode the batches lazily, one at a time per P, and merge the per-P
-/// streams into one, honouring the goroutine sequence numbers; decoding a batch also fills the string and stack
-/// tables.</item>
-/// <item>Post-processing: timestamp order check, syscall exit times, stable sort, tick → nanosecond conversion,
-/// fake Ps for timer unblocks and syscall exits.</item>
-/// <item>Validation (<see cref="Run.Validate"/>): replays goroutine and P states, rejects inconsistent traces and
-/// makes the reference's few edits (GC and netpoll fake Ps, first-start stacks, dangling stack IDs).</item>
+/// batch starts, per P, and whether it holds anything but well-formed ordinary events; decode the CPU samples.</item>
+/// <item>Pass 2 (<see cref="Run.MergeBatches"/>): decode the batches lazily per P and merge the per-P streams into
+/// one, honouring the goroutine sequence numbers. A batch that pass 1 could not vouch for is first decoded in full
+/// with every check (<see cref="Run.CheckBatch"/>), which also fills the string and stack tables. The result is
+/// the merged order (one P index per event), the timestamp-order and syscall-exit checks, and the syscall exits
+/// that take their real exit time (so move: the reference's stable sort, done as a merge on read).</item>
+/// <item>Tick → nanosecond conversion and fake Ps for timer unblocks and syscall exits: applied when events are
+/// read (<see cref="LegacyEventReader"/>).</item>
+/// <item>Validation (<see cref="Run.Validate"/>): a read pass that replays goroutine and P states, rejects
+/// inconsistent traces and records the reference's few edits (netpoll fake P, first-start stacks), applied on
+/// read with the deterministic ones (GC fake P, dangling stack IDs).</item>
 /// </list>
 /// <para>
-/// Where Go's result depends on map iteration order (the order in which the merge visits the Ps), this parser
-/// fixes one order: ascending P ID, then the CPU-sample pseudo-P. The comments mark each such place.
+/// Events are not kept: every read decodes them again from the trace bytes (see <see cref="LegacyEventStore"/>),
+/// so memory is the file plus about one byte per event. Where Go's result depends on map iteration order (the
+/// order in which the merge visits the Ps), this parser fixes one order: ascending P ID, then the CPU-sample
+/// pseudo-P. The comments mark each such place.
 /// </para>
 /// </remarks>
 internal static partial class LegacyParser
 {
-    /// <summary>Parses everything after the 16-byte header; <paramref name="version"/> is 11, 19 or 21.</summary>
+    /// <summary>
+    /// Parses everything after the 16-byte header; <paramref name="version"/> is 11, 19 or 21. <paramref name="sizeHint"/>,
+    /// if not negative, is the number of bytes expected after the header (the file is then read into an array of
+    /// that size, without growing it).
+    /// </summary>
     /// <exception cref="TraceFormatException">The trace is damaged; the reason is Go's message.</exception>
-    public static LegacyTrace Parse(ByteSource src, int version)
+    public static LegacyTrace Parse(ByteSource src, int version, long sizeHint = -1)
     {
         long baseOffset = src.Offset;
-        var data = ReadAll(src, baseOffset);
+        var data = ReadAll(src, baseOffset, sizeHint);
         return new Run(data, baseOffset, version).Parse();
     }
 
     /// <summary>The rest of the stream, in an array of exactly its size.</summary>
-    private static byte[] ReadAll(ByteSource src, long baseOffset)
+    private static byte[] ReadAll(ByteSource src, long baseOffset, long sizeHint)
     {
-        var buf = new byte[1 << 16];
+        // PERF: with the size known, one array of exactly that size (growing by doubling and trimming peaked at
+        // 2.6 times the file).
+        var buf = new byte[sizeHint >= 0 && sizeHint <= Array.MaxLength ? sizeHint : 1 << 16];
         int len = 0;
         while (true)
         {
             if (len == buf.Length)
             {
+                int next = src.ReadByte();
+                if (next < 0) break;
                 if (buf.Length >= Array.MaxLength)
                 {
-                    if (src.ReadByte() < 0) break;
                     // Go has no such limit; a legacy trace this large is not expected to exist.
                     throw new TraceFormatException($"trace too large: more than {Array.MaxLength} bytes after the header", "reading legacy trace", baseOffset + len);
                 }
-                Array.Resize(ref buf, (int)Math.Min(2L * buf.Length, Array.MaxLength));
+                Array.Resize(ref buf, (int)Math.Min(Math.Max(2L * buf.Length, 1 << 16), Array.MaxLength));
+                buf[len++] = (byte)next;
+                continue;
             }
             int want = buf.Length - len;
             int n = src.Read(buf.AsSpan(len, want));
@@ -92,21 +107,22 @@ internal static partial class LegacyParser
         private readonly HashSet<ulong> _timerGoroutines = [];
         private long _ticksPerSec;
 
-        /// <summary>Batch start offsets (indices into <see cref="_data"/>) per P, in file order; consumed from the front.</summary>
-        private readonly Dictionary<int, BatchQueue> _batches = [];
+        /// <summary>Batches per P, in file order.</summary>
+        private readonly Dictionary<int, BatchList> _batches = [];
         private int _eventCount;
-        private readonly List<LegacyEvent> _cpuSamples = [];
+        private readonly List<LegacySample> _cpuSamples = [];
 
         // The record last read by ReadRaw.
         private readonly ulong[] _args = new ulong[LengthPrefixLimit];
         private int _argc;
+        private int _rawCount; // pass 1: number of values of an ordinary event record, or -1 if unknown or malformed
         private byte _rawType;
         private int _rawOffset;
         private int _batchPid, _batchOffset;
         private int _msgStart, _msgLen;
 
-        // Batch decoding state: time of the previous event, the current P and its goroutine, and the goroutine
-        // each P was running when its last batch ended.
+        // Batch decoding state (CheckBatch): time of the previous event, the current P and its goroutine, and the
+        // goroutine each P was running when its last batch ended.
         private long _lastTs;
         private ulong _lastG;
         private int _lastP;
@@ -119,44 +135,36 @@ internal static partial class LegacyParser
             _version = version;
         }
 
-        private sealed class BatchQueue
+        /// <summary>
+        /// The batches of one P: start offsets (indices into <see cref="_data"/>) and whether each must be decoded
+        /// with all checks before its events are used (anything but well-formed ordinary events in it).
+        /// </summary>
+        private sealed class BatchList
         {
             public readonly List<int> Offsets = [];
-            public int Next;
+            public readonly List<bool> Unchecked = [];
         }
 
         public LegacyTrace Parse()
         {
             IndexBatches();
-            var events = MergeBatches(out int count);
+            var store = MergeBatches(out var validated);
 
             if (_ticksPerSec == 0) throw new TraceFormatException("no EvFrequency event", "reading legacy trace");
+            store.Factor = 1e9 / _ticksPerSec; // floating point, as the reference, to avoid overflow
+            store.Stacks = new StackIdSet(_stacks.Keys);
 
-            if (count > 0)
-            {
-                long minTs = events[0].Ts;
-                double factor = 1e9 / _ticksPerSec; // floating point, as the reference, to avoid overflow
-                for (int i = 0; i < count; i++)
-                {
-                    ref var ev = ref events[i];
-                    ev.Ts = GoMath.FloatToInt64(unchecked(ev.Ts - minTs) * factor);
-                    // Timer unblocks (Go 1.11–1.13) and syscall exits go to fake Ps.
-                    if (ev.Type == LegacyEv.GoUnblock && _timerGoroutines.Contains(ev.G)) ev.P = LegacyTrace.TimerP;
-                    if (ev.Type == LegacyEv.GoSysExit) ev.P = LegacyTrace.SyscallP;
-                }
-            }
-
-            if (count != events.Length) Array.Resize(ref events, count);
-            Validate(events);
+            if (validated is not null) validated.Finish(store);
+            else Validate(store);
 
             return new LegacyTrace
             {
                 Version = _version,
-                Events = events,
                 Stacks = _stacks,
                 PCs = _pcs,
                 Strings = _strings,
                 InlineStrings = _inlineStrings,
+                Store = store,
             };
         }
 
@@ -172,25 +180,104 @@ internal static partial class LegacyParser
 
         // ---- pass 1 -----------------------------------------------------------------------------------------
 
-        /// <summary>Records where every batch starts and decodes the CPU samples (Go's <c>collectBatchesAndCPUSamples</c>).</summary>
+        /// <summary>
+        /// Records where every batch starts and decodes the CPU samples (Go's <c>collectBatchesAndCPUSamples</c>).
+        /// Also notes, per batch, whether every record in it is an ordinary event with the right number of
+        /// well-formed values: such a batch cannot fail in pass 2 and has no effect on the tables, so pass 2 may
+        /// decode its events lazily without the checks.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void IndexBatches()
         {
-            int curP = 0;
-            while (ReadRaw(SkipArgs | SkipStrings))
+            // PERF: ordinary event records (nearly all) are skipped by a fast path that checks what the generic
+            // reader would check and leaves everything else, including every error, to the generic reader.
+            var wantValues = new int[64]; // by type: values of an ordinary event of this version; 0 = not one
+            for (int t = 0; t < 64; t++)
             {
-                if (_rawType == LegacyEv.None) continue; // a string: allowed anywhere, even before the first batch
+                if (!LegacyEventInfo.IsDefined((byte)t) || LegacyEventInfo.MinVersion((byte)t) > _version) continue;
+                if (t is LegacyEv.Batch or LegacyEv.Frequency or LegacyEv.TimerGoroutine or LegacyEv.Stack
+                    or LegacyEv.CPUSample or LegacyEv.UserLog or LegacyEv.String) continue;
+                wantValues[t] = LegacyEventInfo.ValueCount((byte)t);
+            }
+
+            var d = _data;
+            int curP = 0;
+            BatchList? curList = null; // the list holding the batch the records belong to (the last batch header read)
+            bool curUnchecked = false; // for the current batch (stored when the next one starts)
+            int eventCount = 0;
+            _off = 0;
+            while (true)
+            {
+                int off = _off;
+                if (curList is not null && off < d.Length)
+                {
+                    int h = d[off];
+                    int want = wantValues[h & 0x3f];
+                    if (want != 0)
+                    {
+                        int narg = (h >> 6) + 1;
+                        int p = off + 1, count;
+                        if (narg <= 3)
+                        {
+                            count = narg;
+                            for (int i = 0; i < narg && p >= 0; i++) p = SkipVarint(d, p);
+                        }
+                        else
+                        {
+                            p = ReadVarint(d, p, out ulong len);
+                            if (p < 0 || len > LengthPrefixLimit || len > (ulong)(d.Length - p)) p = -1;
+                            else
+                            {
+                                count = CountValues(d.AsSpan(p, (int)len));
+                                p += (int)len;
+                                if (count != want) curUnchecked = true;
+                                goto Done;
+                            }
+                            count = 0;
+                        }
+                        if (p >= 0)
+                        {
+                            if (count != want) curUnchecked = true;
+                            goto Done;
+                        }
+                        goto Slow;
+                    Done:
+                        eventCount++;
+                        _off = p;
+                        continue;
+                    }
+                }
+            Slow:
+                if (!ReadRaw(SkipArgs | SkipStrings)) break;
+                if (_rawType == LegacyEv.None)
+                {
+                    // A string: allowed anywhere, even before the first batch. Pass 2 stores it (and may refuse it).
+                    curUnchecked = true;
+                    continue;
+                }
 
                 if (_rawType == LegacyEv.Batch)
                 {
-                    if (!_batches.TryGetValue(_batchPid, out var q)) _batches[_batchPid] = q = new BatchQueue();
+                    if (curList is not null) curList.Unchecked[^1] = curUnchecked;
+                    if (!_batches.TryGetValue(_batchPid, out var q)) _batches[_batchPid] = q = new BatchList();
                     q.Offsets.Add(_batchOffset);
+                    q.Unchecked.Add(false);
                     curP = _batchPid;
+                    curList = q;
+                    curUnchecked = false;
                 }
 
-                if (!_batches.TryGetValue(curP, out var cur) || cur.Offsets.Count == 0)
+                if (curList is null)
                     throw RecordError($"read event {_rawType} with current P of {curP}, but P has no batches yet");
                 if (_rawType is not (LegacyEv.Batch or LegacyEv.Frequency or LegacyEv.TimerGoroutine or LegacyEv.Stack or LegacyEv.CPUSample))
-                    _eventCount++; // the records that become events in pass 2 (CPU samples are counted separately)
+                    eventCount++; // the records that become events in pass 2 (CPU samples are counted separately)
+
+                if (_rawType != LegacyEv.Batch)
+                {
+                    bool plain = _rawType is not (LegacyEv.Frequency or LegacyEv.TimerGoroutine or LegacyEv.Stack
+                        or LegacyEv.CPUSample or LegacyEv.UserLog) && _rawCount == LegacyEventInfo.ValueCount(_rawType);
+                    if (!plain) curUnchecked = true;
+                }
 
                 if (_rawType == LegacyEv.CPUSample)
                 {
@@ -199,20 +286,43 @@ internal static partial class LegacyParser
                     // sample counts 0 values.
                     const int want = 5;
                     if (_argc != want) throw RecordError($"CPU sample has wrong number of arguments: want {want}, got {_argc}");
-                    var e = new LegacyEvent
+                    _cpuSamples.Add(new LegacySample
                     {
-                        Type = LegacyEv.CPUSample,
                         Ts = (long)_args[1],
-                        P = unchecked((int)_args[2]),
+                        P = _args[2],
                         G = _args[3],
-                        A0 = 0,
-                        A1 = _args[2],
-                        A2 = _args[3],
                         StkID = unchecked((uint)_args[4]),
-                    };
-                    _cpuSamples.Add(e);
+                    });
                 }
             }
+            // The scan may stop early (a user log message running past the end): the batch it stopped in holds that
+            // record, which pass 2 must check.
+            if (_rawOffset < d.Length) curUnchecked = true;
+            if (curList is not null) curList.Unchecked[^1] = curUnchecked;
+            _eventCount = eventCount;
+        }
+
+        /// <summary>
+        /// The offset after a well-formed varint at <paramref name="p"/> (as <see cref="Uvarint.Decode"/> accepts it),
+        /// or −1 if it is truncated or malformed.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int SkipVarint(byte[] d, int p)
+        {
+            if ((uint)p < (uint)d.Length && d[p] < 0x80) return p + 1;
+            return ReadVarint(d, p, out _);
+        }
+
+        /// <summary>Decodes a varint at <paramref name="p"/>; the offset after it, or −1 if it is truncated or malformed.</summary>
+        private static int ReadVarint(byte[] d, int p, out ulong v)
+        {
+            if ((uint)p > (uint)d.Length)
+            {
+                v = 0;
+                return -1;
+            }
+            int n = Uvarint.Decode(d.AsSpan(p), out v);
+            return n <= 0 ? -1 : p + n;
         }
 
         // ---- raw records ------------------------------------------------------------------------------------
@@ -254,6 +364,7 @@ internal static partial class LegacyParser
         {
             _rawOffset = _off;
             _argc = 0;
+            _rawCount = -1;
             _msgLen = -1;
             if (_off >= _data.Length) return false;
             byte b = _data[_off++];
@@ -324,6 +435,7 @@ internal static partial class LegacyParser
                     if (!TryReadVal(out ulong v)) throw RecordError($"failed to read event {type} argument: {MalformedVarint}");
                     if (!skip) _args[_argc++] = v;
                 }
+                _rawCount = narg;
                 return true;
             }
 
@@ -343,9 +455,11 @@ internal static partial class LegacyParser
                     body = body[n..];
                 }
             }
-            else if (!Discard(len))
+            else
             {
-                throw RecordError("failed to read trace: EOF");
+                int start = _off;
+                if (!Discard(len)) throw RecordError("failed to read trace: EOF");
+                if (type is not (LegacyEv.Stack or LegacyEv.UserLog)) _rawCount = CountValues(_data.AsSpan(start, (int)len));
             }
 
             if (type == LegacyEv.UserLog)
@@ -377,18 +491,31 @@ internal static partial class LegacyParser
             return true;
         }
 
+        /// <summary>The number of values in a length-prefixed body, or −1 if one is malformed (pass 2 will say so).</summary>
+        private static int CountValues(ReadOnlySpan<byte> body)
+        {
+            int count = 0;
+            while (body.Length > 0)
+            {
+                int n = Uvarint.Decode(body, out _);
+                if (n <= 0) return -1;
+                count++;
+                body = body[n..];
+            }
+            return count;
+        }
+
         // ---- batch decoding ---------------------------------------------------------------------------------
 
         /// <summary>
-        /// Decodes the next batch of <paramref name="proc"/>'s P into its buffer (Go's <c>loadBatch</c>); false when
-        /// the P has no batches left. The buffer may come back empty.
+        /// Decodes the batch at <paramref name="offset"/> with every check (Go's <c>loadBatch</c>), for its effects
+        /// only: the errors, the string and stack tables, the frequency, the timer goroutines and the numbering of
+        /// inline messages. The merge calls it when it starts a batch that pass 1 marked, at the moment the
+        /// reference would decode that batch; the events themselves are decoded by <see cref="LegacyProcStream"/>.
         /// </summary>
-        private bool LoadBatch(Proc proc)
+        private void CheckBatch(int offset)
         {
-            if (!_batches.TryGetValue(proc.Pid, out var q) || q.Next == q.Offsets.Count) return false;
-            _off = q.Offsets[q.Next++];
-            proc.Head = 0;
-            proc.Count = 0;
+            _off = offset;
             bool gotHeader = false;
             while (ReadRaw(0))
             {
@@ -398,9 +525,8 @@ internal static partial class LegacyParser
                     if (gotHeader) break; // the next batch starts
                     gotHeader = true;
                 }
-                if (DecodeRecord(out var ev)) proc.Append(ev);
+                DecodeRecord(out _);
             }
-            return true;
         }
 
         /// <summary>

@@ -30,7 +30,8 @@ internal readonly record struct LegacyFrame(ulong PC, ulong Fn, ulong File, long
 
 /// <summary>
 /// A whole parsed legacy trace (Go's <c>tracev1.Trace</c>): the legacy format has no generations, so the parser
-/// reads the entire file before the first event can be returned.
+/// reads the entire file before the first event can be returned. The events are kept compactly
+/// (<see cref="LegacyEventStore"/>) and decoded again when read.
 /// </summary>
 internal sealed class LegacyTrace
 {
@@ -39,9 +40,6 @@ internal sealed class LegacyTrace
 
     /// <summary>Header version: 11, 19 or 21.</summary>
     public required int Version;
-
-    /// <summary>All events, sorted as the reference sorts them.</summary>
-    public required LegacyEvent[] Events;
 
     /// <summary>Stacks by ID: PCs, leaf first.</summary>
     public required Dictionary<uint, ulong[]> Stacks;
@@ -54,6 +52,41 @@ internal sealed class LegacyTrace
 
     /// <summary>Strings carried inline in events (user log messages), by index.</summary>
     public required List<byte[]> InlineStrings;
+
+    internal required LegacyEventStore Store;
+
+    /// <summary>Number of events.</summary>
+    public int EventCount => Store.Count;
+
+    /// <summary>A reader of all events, sorted as the reference sorts them, with the reference's edits.</summary>
+    public LegacyEventReader Read() => new(Store, final: true);
+
+    /// <summary>
+    /// Whether event <paramref name="index"/>, a <c>GoSysCall</c>, blocked: the next event of its goroutine is a
+    /// <c>GoSysBlock</c> (the converter's look-ahead, answered by the validation pass).
+    /// </summary>
+    public bool SyscallBlocked(int index) => (Store.SyscallBlocked[index >> 6] & (1UL << (index & 63))) != 0;
+
+    private LegacyEvent[]? _events;
+
+    /// <summary>
+    /// All events as an array, sorted as the reference sorts them. Materialized on first use (64 bytes an event:
+    /// for tests and small traces; the converter streams through <see cref="Read"/>).
+    /// </summary>
+    public LegacyEvent[] Events
+    {
+        get
+        {
+            if (_events is null)
+            {
+                var a = new LegacyEvent[EventCount];
+                var r = Read();
+                for (int i = 0; i < a.Length; i++) r.Next(out a[i]);
+                _events = a;
+            }
+            return _events;
+        }
+    }
 }
 
 /// <summary>Legacy event types (Go's <c>tracev1.EventType</c>).</summary>

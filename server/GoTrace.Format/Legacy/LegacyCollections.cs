@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+
+namespace GoTrace.Format.Legacy;
+
+/// <summary>
+/// Open-addressing hash map from a 64-bit key (goroutine IDs) to a struct value, with in-place access by
+/// reference. PERF: the legacy passes look up goroutine state once or twice per event; this is several times
+/// cheaper than <see cref="Dictionary{TKey, TValue}"/> and its value refs avoid a second lookup for the write.
+/// A reference returned by <see cref="GetOrAdd"/> is valid until the next <see cref="GetOrAdd"/> or
+/// <see cref="Remove"/>.
+/// </summary>
+internal sealed class ULongMap<T> where T : struct
+{
+    private struct Entry
+    {
+        public ulong Key;
+        public bool Used;
+        public T Value;
+    }
+
+    private Entry[] _e;
+    private int _count, _shift;
+
+    public ULongMap(int capacityLog2 = 6)
+    {
+        _e = new Entry[1 << capacityLog2];
+        _shift = 64 - capacityLog2;
+    }
+
+    public int Count => _count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+
+    /// <summary>The value of <paramref name="key"/>, or a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T Find(ulong key)
+    {
+        var e = _e;
+        int mask = e.Length - 1;
+        for (int i = Home(key); ; i = (i + 1) & mask)
+        {
+            ref var s = ref e[i];
+            if (!s.Used) return ref Unsafe.NullRef<T>();
+            if (s.Key == key) return ref s.Value;
+        }
+    }
+
+    /// <summary>The value of <paramref name="key"/> (or default).</summary>
+    public T Get(ulong key)
+    {
+        ref var v = ref Find(key);
+        return Unsafe.IsNullRef(ref v) ? default : v;
+    }
+
+    public bool ContainsKey(ulong key) => !Unsafe.IsNullRef(ref Find(key));
+
+    /// <summary>The value of <paramref name="key"/>, added as default if absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T GetOrAdd(ulong key)
+    {
+        var e = _e;
+        int mask = e.Length - 1;
+        for (int i = Home(key); ; i = (i + 1) & mask)
+        {
+            ref var s = ref e[i];
+            if (s.Used)
+            {
+                if (s.Key == key) return ref s.Value;
+                continue;
+            }
+            if ((_count + 1) * 2 > e.Length) return ref AddAfterGrow(key);
+            s.Used = true;
+            s.Key = key;
+            s.Value = default;
+            _count++;
+            return ref s.Value;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref T AddAfterGrow(ulong key)
+    {
+        var old = _e;
+        _e = new Entry[old.Length * 2];
+        _shift--;
+        _count = 0;
+        foreach (ref var s in old.AsSpan())
+            if (s.Used) GetOrAdd(s.Key) = s.Value;
+        return ref GetOrAdd(key);
+    }
+
+    /// <summary>Removes <paramref name="key"/> (backward-shift deletion, no tombstones).</summary>
+    public bool Remove(ulong key)
+    {
+        var e = _e;
+        int mask = e.Length - 1;
+        int i = Home(key);
+        while (true)
+        {
+            if (!e[i].Used) return false;
+            if (e[i].Key == key) break;
+            i = (i + 1) & mask;
+        }
+        int j = i;
+        while (true)
+        {
+            j = (j + 1) & mask;
+            if (!e[j].Used) break;
+            int k = Home(e[j].Key);
+            // Move e[j] into the hole at i unless its home lies cyclically in (i, j].
+            bool stays = i <= j ? i < k && k <= j : i < k || k <= j;
+            if (stays) continue;
+            e[i] = e[j];
+            i = j;
+        }
+        e[i] = default;
+        _count--;
+        return true;
+    }
+}
+
+/// <summary>
+/// Map keyed by a P ID: an array for the small IDs the runtime uses (−1 and up), a dictionary for the rest (the
+/// fake Ps 1000000+ and corrupt values).
+/// </summary>
+internal sealed class ProcMap<T> where T : struct
+{
+    private const int Dense = 1024;
+    private readonly T[] _values = new T[Dense + 1];
+    private readonly bool[] _present = new bool[Dense + 1];
+    private Dictionary<long, T>? _other;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDense(long p) => (ulong)(p + 1) <= Dense;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetValue(long p, out T value)
+    {
+        if (IsDense(p))
+        {
+            int i = (int)(p + 1);
+            value = _values[i];
+            return _present[i];
+        }
+        if (_other is not null && _other.TryGetValue(p, out value)) return true;
+        value = default;
+        return false;
+    }
+
+    public T Get(long p) => TryGetValue(p, out var v) ? v : default;
+
+    public bool ContainsKey(long p) => TryGetValue(p, out _);
+
+    /// <summary>The value of <paramref name="p"/>, added as default if absent; valid until the next change of the map.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T GetOrAdd(long p)
+    {
+        if (IsDense(p))
+        {
+            int i = (int)(p + 1);
+            _present[i] = true;
+            return ref _values[i];
+        }
+        return ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_other ??= [], p, out _);
+    }
+
+    public void Set(long p, T value)
+    {
+        if (IsDense(p))
+        {
+            int i = (int)(p + 1);
+            _values[i] = value;
+            _present[i] = true;
+            return;
+        }
+        (_other ??= [])[p] = value;
+    }
+
+    public void Remove(long p)
+    {
+        if (IsDense(p))
+        {
+            int i = (int)(p + 1);
+            _values[i] = default;
+            _present[i] = false;
+            return;
+        }
+        _other?.Remove(p);
+    }
+}
+
+/// <summary>Membership of stack IDs: a bitmap for the dense IDs the runtime assigns, a set for the rest.</summary>
+internal sealed class StackIdSet
+{
+    private const uint DenseLimit = 1 << 24;
+    private readonly ulong[] _bits;
+    private readonly HashSet<uint>? _other;
+
+    public StackIdSet(IEnumerable<uint> ids)
+    {
+        uint max = 0;
+        foreach (uint id in ids)
+            if (id < DenseLimit && id > max) max = id;
+        _bits = new ulong[max / 64 + 1];
+        foreach (uint id in ids)
+        {
+            if (id < DenseLimit) _bits[id >> 6] |= 1UL << (int)(id & 63);
+            else (_other ??= []).Add(id);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Contains(uint id)
+    {
+        uint w = id >> 6;
+        if (w < (uint)_bits.Length) return (_bits[w] & (1UL << (int)(id & 63))) != 0;
+        return _other is not null && _other.Contains(id);
+    }
+}
