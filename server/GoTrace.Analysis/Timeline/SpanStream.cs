@@ -1,0 +1,350 @@
+using System.Runtime.CompilerServices;
+
+namespace GoTrace.Analysis.Timeline;
+
+/// <summary>Time per state category of a merged span (at most <see cref="SpanItem.MaxStates"/> categories).</summary>
+[InlineArray(SpanItem.MaxStates)]
+internal struct StateTimes
+{
+    private long _e;
+}
+
+/// <summary>
+/// One item of a span stream: a raw span (state category 0–6 and its details) or, in a pyramid level, a merged
+/// run of spans (<see cref="Merged"/>: how many raw spans, and the time per state category).
+/// Spans of a stream are contiguous: an item ends where the next begins (the last at the trace end).
+/// </summary>
+internal struct SpanItem
+{
+    public const int MaxStates = 7;
+    public const byte Merged = 7;
+
+    public long Start, End;
+    /// <summary>Raw spans this item stands for (1 for a raw span).</summary>
+    public long Count;
+    /// <summary>Index of the first raw span it stands for, in the track's raw stream.</summary>
+    public long Raw;
+    /// <summary>State category 0–6, or <see cref="Merged"/>.</summary>
+    public byte Cat;
+    public int Code, Stack;
+    /// <summary>Track-specific references (goroutine, proc, thread, table index); −1 = none.</summary>
+    public long A, B;
+    /// <summary>For a merged item: time per state category.</summary>
+    public StateTimes Times;
+
+    public readonly bool IsMerged => Cat == Merged;
+
+    /// <summary>The category with the most time (for a raw span, its own).</summary>
+    public readonly int Dominant
+    {
+        get
+        {
+            if (Cat != Merged) return Cat;
+            int best = 0;
+            for (int i = 1; i < MaxStates; i++)
+            {
+                if (Times[i] > Times[best]) best = i;
+            }
+            return best;
+        }
+    }
+
+    /// <summary>Adds this item's time per category to <paramref name="t"/>.</summary>
+    public readonly void AddTimesTo(ref StateTimes t)
+    {
+        if (Cat == Merged)
+        {
+            for (int i = 0; i < MaxStates; i++) t[i] += Times[i];
+        }
+        else
+        {
+            t[Cat] += End - Start;
+        }
+    }
+}
+
+/// <summary>
+/// Encodes span items into blocks of a <see cref="RecordStore"/> stream.
+/// <para>Raw item: <c>Δt</c> (see <see cref="Codec.Delta"/>), a header byte (bits 0–2 the category; bits 3–6 say which
+/// of code, stack, A, B follow as varints — A and B as value + 1, so −1 is 0), then those fields. A field that does not
+/// follow has the value it had in the previous item of the same category in the block (none at a block start): the
+/// same block reason, unblocker, stack or proc recurs span after span, so most items are two or three bytes.
+/// Merged item: <c>Δt</c>, header 7, count, a mask of the categories with time, and those times.</para>
+/// </summary>
+internal struct SpanEncoder
+{
+    private const int MaxItemBytes = 10 + 1 + 10 + 1 + SpanItem.MaxStates * 10;
+    private const int Fields = 4 * SpanItem.MaxStates;
+    private byte[]? _buf;
+    private long[]? _last; // per category: code, stack, A, B of the last item of that category in the block
+    private int _len, _items;
+    private long _blockStart, _prev, _firstRaw, _raw;
+
+    /// <summary>Raw spans covered by the items encoded so far.</summary>
+    public readonly long Raw => _raw;
+
+    public void Add(IBlockSink store, int stream, in SpanItem it)
+    {
+        if (_items == RecordStore.BlockItems) Flush(store, stream);
+        if (_buf is null)
+        {
+            _buf = new byte[64];
+            _last = new long[Fields];
+        }
+        if (_len + MaxItemBytes > _buf.Length) Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _len + MaxItemBytes));
+        var buf = _buf;
+        var last = _last!;
+        int p = _len;
+        if (_items == 0)
+        {
+            _blockStart = it.Start;
+            _prev = it.Start;
+            _firstRaw = _raw;
+            SpanReader.ResetLast(last);
+        }
+        p = Codec.Write(buf, p, Codec.Delta(it.Start - _prev));
+        _prev = it.Start;
+        if (it.Cat == SpanItem.Merged)
+        {
+            buf[p++] = SpanItem.Merged;
+            p = Codec.Write(buf, p, (ulong)it.Count);
+            int maskAt = p++;
+            int mask = 0;
+            for (int i = 0; i < SpanItem.MaxStates; i++)
+            {
+                long t = it.Times[i];
+                if (t == 0) continue;
+                mask |= 1 << i;
+                p = Codec.Write(buf, p, Codec.Delta(t));
+            }
+            buf[maskAt] = (byte)mask;
+        }
+        else
+        {
+            int hdrAt = p++;
+            int hdr = it.Cat;
+            int f = it.Cat * 4;
+            if (it.Code != last[f])
+            {
+                hdr |= 8;
+                p = Codec.Write(buf, p, (uint)it.Code);
+                last[f] = it.Code;
+            }
+            if (it.Stack != last[f + 1])
+            {
+                hdr |= 16;
+                p = Codec.Write(buf, p, (uint)it.Stack);
+                last[f + 1] = it.Stack;
+            }
+            if (it.A != last[f + 2])
+            {
+                hdr |= 32;
+                p = Codec.Write(buf, p, (ulong)(it.A + 1));
+                last[f + 2] = it.A;
+            }
+            if (it.B != last[f + 3])
+            {
+                hdr |= 64;
+                p = Codec.Write(buf, p, (ulong)(it.B + 1));
+                last[f + 3] = it.B;
+            }
+            buf[hdrAt] = (byte)hdr;
+        }
+        _len = p;
+        _items++;
+        _raw += it.Cat == SpanItem.Merged ? it.Count : 1;
+    }
+
+    /// <summary>Writes the block being filled, if any, and keeps the buffer for the next one.</summary>
+    public void Flush(IBlockSink store, int stream)
+    {
+        if (_items == 0) return;
+        store.AddBlock(stream, _blockStart, _firstRaw, _items, _buf.AsSpan(0, _len));
+        _items = 0;
+        _len = 0;
+    }
+
+    /// <summary>Flushes and drops the buffer (the stream is complete).</summary>
+    public void Close(IBlockSink store, int stream)
+    {
+        Flush(store, stream);
+        _buf = null;
+        _last = null;
+    }
+}
+
+/// <summary>Sequential decoder of one span stream from a given block on.</summary>
+internal struct SpanReader
+{
+    private readonly RecordStore _st;
+    private int _block;
+    private readonly int _end;
+    private byte[] _page;
+    private int _pos, _left;
+    private long _prev, _raw;
+    private readonly long[] _last;
+
+    public SpanReader(RecordStore st, int stream, int block)
+    {
+        _st = st;
+        _end = st.SFirst[stream] + st.SCount[stream];
+        _block = block - 1;
+        _page = [];
+        _left = 0;
+        _last = new long[4 * SpanItem.MaxStates];
+    }
+
+    /// <summary>The per-category field values at a block start: no code, no stack, no A, no B.</summary>
+    public static void ResetLast(long[] last)
+    {
+        for (int i = 0; i < last.Length; i += 4)
+        {
+            last[i] = 0;
+            last[i + 1] = 0;
+            last[i + 2] = -1;
+            last[i + 3] = -1;
+        }
+    }
+
+    public bool Read(ref SpanItem it)
+    {
+        if (_left == 0)
+        {
+            if (++_block >= _end) return false;
+            long off = _st.BOffset[_block];
+            _page = _st.Arena.Page(off);
+            _pos = (int)(off & ByteArena.PageMask);
+            _left = _st.BCount[_block];
+            _prev = _st.BStart[_block];
+            _raw = _st.BFirstRaw[_block];
+            ResetLast(_last);
+            if (_left == 0) return Read(ref it);
+        }
+        _left--;
+        var buf = _page;
+        int p = _pos;
+        it.Start = _prev + Codec.UnDelta(Codec.Read(buf, ref p));
+        _prev = it.Start;
+        int hdr = buf[p++];
+        it.Raw = _raw;
+        if ((hdr & 7) == SpanItem.Merged)
+        {
+            it.Cat = SpanItem.Merged;
+            it.Count = (long)Codec.Read(buf, ref p);
+            int mask = buf[p++];
+            for (int i = 0; i < SpanItem.MaxStates; i++)
+            {
+                it.Times[i] = (mask & (1 << i)) != 0 ? Codec.UnDelta(Codec.Read(buf, ref p)) : 0;
+            }
+            it.Code = 0;
+            it.Stack = 0;
+            it.A = -1;
+            it.B = -1;
+        }
+        else
+        {
+            var last = _last;
+            int cat = hdr & 7;
+            int f = cat * 4;
+            it.Cat = (byte)cat;
+            it.Count = 1;
+            if ((hdr & 8) != 0) last[f] = (long)Codec.Read(buf, ref p);
+            if ((hdr & 16) != 0) last[f + 1] = (long)Codec.Read(buf, ref p);
+            if ((hdr & 32) != 0) last[f + 2] = (long)Codec.Read(buf, ref p) - 1;
+            if ((hdr & 64) != 0) last[f + 3] = (long)Codec.Read(buf, ref p) - 1;
+            it.Code = (int)last[f];
+            it.Stack = (int)last[f + 1];
+            it.A = last[f + 2];
+            it.B = last[f + 3];
+        }
+        _raw += it.Count;
+        _pos = p;
+        return true;
+    }
+}
+
+/// <summary>
+/// Iterates the items of a span stream with their end times (one item of look-ahead), starting at the item that
+/// covers a given time.
+/// </summary>
+internal struct SpanIterator
+{
+    private SpanReader _r;
+    private SpanItem _next, _after;
+    private bool _hasNext, _hasAfter;
+    private long _streamEnd;
+
+    /// <summary>Positions on the item covering <paramref name="time"/> (the first item if it starts later).</summary>
+    public static SpanIterator Seek(RecordStore st, int stream, long time, long streamEnd)
+    {
+        var it = new SpanIterator { _streamEnd = streamEnd };
+        int block = st.FindBlock(stream, time);
+        if (block < 0) return it;
+        it._r = new SpanReader(st, stream, block);
+        if (!it._r.Read(ref it._next)) return it;
+        it._hasNext = true;
+        it._hasAfter = it._r.Read(ref it._after);
+        while (it._hasAfter && it._after.Start <= time)
+        {
+            it._next = it._after;
+            it._hasAfter = it._r.Read(ref it._after);
+        }
+        return it;
+    }
+
+    /// <summary>From the first item.</summary>
+    public static SpanIterator First(RecordStore st, int stream, long streamEnd) => Seek(st, stream, long.MinValue, streamEnd);
+
+    public readonly bool HasCurrent => _hasNext;
+
+    public bool MoveNext(ref SpanItem cur)
+    {
+        if (!_hasNext) return false;
+        cur = _next;
+        cur.End = _hasAfter ? _after.Start : Math.Max(_streamEnd, cur.Start);
+        _hasNext = _hasAfter;
+        if (_hasAfter)
+        {
+            _next = _after;
+            _hasAfter = _r.Read(ref _after);
+        }
+        return true;
+    }
+}
+
+/// <summary>Stream-level helpers.</summary>
+internal static class SpanStreams
+{
+    /// <summary>Drops every item of <paramref name="stream"/> that starts after <paramref name="cutoff"/>.</summary>
+    public static void Truncate(RecordStore st, int stream, long cutoff)
+    {
+        while (st.SCount[stream] > 0 && st.BStart[st.SFirst[stream] + st.SCount[stream] - 1] > cutoff) st.SCount[stream]--;
+        if (st.SCount[stream] == 0) return;
+        int last = st.SFirst[stream] + st.SCount[stream] - 1;
+        var r = new SpanReader(st, stream, last);
+        var it = default(SpanItem);
+        int keep = 0;
+        while (r.Read(ref it) && it.Start <= cutoff) keep++;
+        st.BCount[last] = (byte)keep;
+    }
+
+    /// <summary>Number of raw spans in <paramref name="stream"/>.</summary>
+    public static long RawCount(RecordStore st, int stream)
+    {
+        if (st.SCount[stream] == 0) return 0;
+        int last = st.SFirst[stream] + st.SCount[stream] - 1;
+        var r = new SpanReader(st, stream, last);
+        var it = default(SpanItem);
+        long n = st.BFirstRaw[last];
+        while (r.Read(ref it)) n += it.Count;
+        return n;
+    }
+
+    /// <summary>Number of items (not raw spans) in <paramref name="stream"/>.</summary>
+    public static long ItemCount(RecordStore st, int stream)
+    {
+        long n = 0;
+        for (int b = st.SFirst[stream], e = b + st.SCount[stream]; b < e; b++) n += st.BCount[b];
+        return n;
+    }
+}

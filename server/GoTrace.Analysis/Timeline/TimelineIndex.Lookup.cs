@@ -1,0 +1,403 @@
+namespace GoTrace.Analysis.Timeline;
+
+/// <summary>Stacks around one goroutine span.</summary>
+/// <param name="Event">Stack of the event that began the span (<see cref="TimelineSpan.Stack"/>).</param>
+/// <param name="Goroutine">The goroutine's own stack during the span: where it blocked, stopped, entered the syscall, or resumed (Running).</param>
+/// <param name="End">Stack of the goroutine's own event that ended the span (block, stop, syscall), 0 if the span ended otherwise.</param>
+public readonly record struct SpanStacks(int Event, int Goroutine, int End);
+
+public sealed partial class TimelineIndex
+{
+    // ---------------------------------------------------------------- single spans
+
+    /// <summary>Raw span number <paramref name="index"/> of a span track (null if out of range).</summary>
+    public TimelineSpan? Span(TrackId track, long index)
+    {
+        var t = SpanTrackOf(track);
+        if (t is null || !RawAt(t, index, out var it)) return null;
+        var times = new Growable<long>(0);
+        return ToSpan(in it, t, ref times);
+    }
+
+    /// <summary>The raw span of a span track covering <paramref name="time"/> (null outside the trace).</summary>
+    public TimelineSpan? SpanAt(TrackId track, long time)
+    {
+        var t = SpanTrackOf(track);
+        if (t is null || !RawAtTime(t, time, out var it)) return null;
+        var times = new Growable<long>(0);
+        return ToSpan(in it, t, ref times);
+    }
+
+    /// <summary>Raw spans of a track that intersect [<paramref name="start"/>, <paramref name="end"/>), at most <paramref name="limit"/>.</summary>
+    public List<TimelineSpan> RawSpans(TrackId track, long start, long end, int limit = 10_000)
+    {
+        var r = new List<TimelineSpan>();
+        var t = SpanTrackOf(track);
+        if (t is null) return r;
+        var it = SpanIterator.Seek(Store, t.Stream, start, End);
+        var cur = default(SpanItem);
+        var times = new Growable<long>(0);
+        while (r.Count < limit && it.MoveNext(ref cur) && cur.Start < end)
+        {
+            if (cur.End <= start && cur.End > cur.Start) continue;
+            r.Add(ToSpan(in cur, t, ref times));
+        }
+        return r;
+    }
+
+    internal bool RawAtTime(SpanTrack t, long time, out SpanItem it)
+    {
+        it = default;
+        if (time < Start || time > End) return false;
+        var iter = SpanIterator.Seek(Store, t.Stream, time, End);
+        return iter.MoveNext(ref it);
+    }
+
+    internal bool RawAt(SpanTrack t, long index, out SpanItem it)
+    {
+        it = default;
+        if (index < 0) return false;
+        int s = t.Stream;
+        int lo = Store.SFirst[s], hi = lo + Store.SCount[s] - 1;
+        if (hi < lo || index < Store.BFirstRaw[lo]) return false;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (Store.BFirstRaw[mid] <= index) lo = mid;
+            else hi = mid - 1;
+        }
+        var r = new SpanReader(Store, s, lo);
+        var next = default(SpanItem);
+        bool found = false;
+        while (r.Read(ref next))
+        {
+            if (found)
+            {
+                it.End = next.Start;
+                return true;
+            }
+            if (next.Raw == index)
+            {
+                it = next;
+                found = true;
+            }
+            else if (next.Raw > index)
+            {
+                return false;
+            }
+        }
+        if (!found) return false;
+        it.End = Math.Max(End, it.Start);
+        return true;
+    }
+
+    private bool OwnStack(in SpanItem it) => (GoroutineState)it.Cat switch
+    {
+        GoroutineState.Waiting => it.Code != SCreated,
+        GoroutineState.Runnable => it.Code != SCreated && it.Code != SUnblocked && it.Code != SSyscallExit,
+        GoroutineState.Running or GoroutineState.Syscall or GoroutineState.SyscallBlocked => true,
+        _ => false,
+    };
+
+    /// <summary>Stacks of goroutine span <paramref name="index"/>: the event's, the goroutine's own and the one it ended with.</summary>
+    public SpanStacks? GoroutineStacks(long goroutine, long index)
+    {
+        if (!_gIndex.TryGet(goroutine, out int gi)) return null;
+        var t = GTracks[gi];
+        if (!RawAt(t, index, out var it)) return null;
+        int own = OwnStack(in it) ? it.Stack : 0;
+        if (own == 0 && index > 0 && RawAt(t, index - 1, out var prev) && OwnStack(in prev)) own = prev.Stack;
+        int endStack = 0;
+        if (RawAt(t, index + 1, out var next) && OwnStack(in next) && (GoroutineState)next.Cat != GoroutineState.Running
+            && (GoroutineState)it.Cat is GoroutineState.Running or GoroutineState.Syscall)
+        {
+            endStack = next.Stack;
+        }
+        return new SpanStacks(it.Stack, own, endStack);
+    }
+
+    /// <summary>
+    /// What ended Waiting span <paramref name="index"/> of <paramref name="goroutine"/>: the unblocking event (its
+    /// time, goroutine, stack and the P that goroutine ran on). Null if the span is not a wait that ended by an unblock.
+    /// </summary>
+    public UnblockInfo? Unblocker(long goroutine, long index)
+    {
+        if (!_gIndex.TryGet(goroutine, out int gi)) return null;
+        var t = GTracks[gi];
+        if (!RawAt(t, index, out var w) || (GoroutineState)w.Cat != GoroutineState.Waiting) return null;
+        if (!RawAt(t, index + 1, out var next) || (GoroutineState)next.Cat != GoroutineState.Runnable || next.Code != SUnblocked) return null;
+        long proc = -1;
+        if (next.A >= 0 && _gIndex.TryGet(next.A, out int bi) && RawAtTime(GTracks[bi], next.Start, out var by)
+            && (GoroutineState)by.Cat is GoroutineState.Running or GoroutineState.Syscall)
+        {
+            proc = by.A;
+        }
+        return new UnblockInfo(goroutine, index, next.Start, next.A, next.Stack, proc, StringsTable[w.Code]);
+    }
+
+    // ---------------------------------------------------------------- goroutines
+
+    /// <summary>Goroutine <paramref name="id"/> (null if the trace never mentions it).</summary>
+    public GoroutineInfo? Goroutine(long id) => _gIndex.TryGet(id, out int gi) ? Info(gi) : null;
+
+    private GoroutineInfo Info(int gi)
+    {
+        ref var g = ref Gor[gi];
+        return new GoroutineInfo
+        {
+            Id = g.Id, Name = StringsTable[g.Name], Label = StringsTable[g.Label], CreationTime = g.CreationTime, Creator = g.Creator,
+            CreationStack = g.CreationStack, StartStack = g.StartStack, FirstSeen = g.FirstSeen, EndTime = g.EndTime,
+            ExecTime = g.Totals[(int)GoroutineState.Running], SchedWaitTime = g.Totals[(int)GoroutineState.Runnable],
+            BlockTime = g.Totals[(int)GoroutineState.Waiting], SyscallTime = g.Totals[(int)GoroutineState.Syscall],
+            SyscallBlockTime = g.Totals[(int)GoroutineState.SyscallBlocked], Spans = g.Spans,
+        };
+    }
+
+    /// <summary>
+    /// Goroutines, optionally only those of group <paramref name="group"/> (exact name) or whose name contains
+    /// <paramref name="nameContains"/>, in the given order (times: largest first; ties by ID).
+    /// </summary>
+    public List<GoroutineInfo> Goroutines(GoroutineOrder order = GoroutineOrder.Id, string? group = null, string? nameContains = null)
+    {
+        var idx = new List<int>();
+        int groupId = group is null ? -1 : StringsTable.Find(group);
+        for (int i = 0; i < Gor.Length; i++)
+        {
+            if (group is not null && Gor[i].Name != groupId) continue;
+            if (nameContains is not null && !StringsTable[Gor[i].Name].Contains(nameContains, StringComparison.OrdinalIgnoreCase)) continue;
+            idx.Add(i);
+        }
+        Comparison<int> byId = (a, b) => Gor[a].Id.CompareTo(Gor[b].Id);
+        Comparison<int> Desc(GoroutineState s) => (a, b) =>
+        {
+            int c = Gor[b].Totals[(int)s].CompareTo(Gor[a].Totals[(int)s]);
+            return c != 0 ? c : byId(a, b);
+        };
+        idx.Sort(order switch
+        {
+            GoroutineOrder.Group => (a, b) =>
+            {
+                int c = string.CompareOrdinal(StringsTable[Gor[a].Name], StringsTable[Gor[b].Name]);
+                return c != 0 ? c : byId(a, b);
+            },
+            GoroutineOrder.ExecTime => Desc(GoroutineState.Running),
+            GoroutineOrder.BlockTime => Desc(GoroutineState.Waiting),
+            GoroutineOrder.SchedWaitTime => Desc(GoroutineState.Runnable),
+            GoroutineOrder.SyscallTime => Desc(GoroutineState.Syscall),
+            _ => byId,
+        });
+        return idx.Select(Info).ToList();
+    }
+
+    /// <summary>Goroutine groups (by name), largest execution time first.</summary>
+    public List<GoroutineGroup> GoroutineGroups()
+    {
+        var d = new Dictionary<int, (int N, long Exec, long Block)>();
+        foreach (ref var g in Gor.AsSpan())
+        {
+            d.TryGetValue(g.Name, out var v);
+            d[g.Name] = (v.N + 1, v.Exec + g.Totals[(int)GoroutineState.Running], v.Block + g.Totals[(int)GoroutineState.Waiting]);
+        }
+        return d.Select(kv => new GoroutineGroup(StringsTable[kv.Key], kv.Value.N, kv.Value.Exec, kv.Value.Block))
+            .OrderByDescending(g => g.ExecTime).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    /// <summary>Number of ranges, regions, tasks, logs and CPU samples.</summary>
+    public (int Ranges, int Regions, int Tasks, int Logs, int Samples) TableSizes =>
+        (RangeTable.Length, RegionTable.Length, TaskTable.Length, LogTable.Length, SampleTable.Length);
+
+    public RangeInfo Range(int index)
+    {
+        ref var r = ref RangeTable[index];
+        return new RangeInfo(index, StringsTable[r.Name], r.Scope, r.ScopeId, r.Start < 0 ? Start : r.Start, r.End < 0 ? End : r.End,
+            r.StartStack, r.EndStack, r.Goroutine, r.Start >= 0, r.End >= 0, r.Swept, r.Reclaimed);
+    }
+
+    public RegionInfo Region(int index)
+    {
+        ref var r = ref RegionTable[index];
+        return new RegionInfo(index, r.Goroutine, r.Task, StringsTable[r.Name], r.Start < 0 ? Start : r.Start, r.End < 0 ? End : r.End,
+            r.StartStack, r.EndStack, r.Depth, r.Start >= 0, r.End >= 0);
+    }
+
+    public TaskInfo Task(int index)
+    {
+        ref var t = ref TaskTable[index];
+        return new TaskInfo(index, t.Id, t.Parent, StringsTable[t.Name], t.Start < 0 ? Start : t.Start, t.End < 0 ? End : t.End,
+            t.StartG, t.EndG, t.StartStack, t.EndStack, t.Start >= 0, t.End >= 0, t.Lane);
+    }
+
+    public LogInfo Log(int index)
+    {
+        ref var l = ref LogTable[index];
+        return new LogInfo(index, l.Time, l.Goroutine, l.Proc, l.Thread, l.Task, StringsTable[l.Category], StringsTable[l.Message], l.Stack);
+    }
+
+    public SampleInfo Sample(int index)
+    {
+        ref var s = ref SampleTable[index];
+        return new SampleInfo(index, s.Time, s.Goroutine, s.Proc, s.Thread, s.Stack);
+    }
+
+    /// <summary>Ranges whose name contains <paramref name="name"/> (all if null), in time order.</summary>
+    public List<RangeInfo> FindRanges(string? name = null) =>
+        Enumerable.Range(0, RangeTable.Length).Select(Range).Where(r => name is null || r.Name.Contains(name, StringComparison.Ordinal))
+            .OrderBy(r => r.Start).ThenBy(r => r.Index).ToList();
+
+    /// <summary>Regions named exactly <paramref name="name"/> (all if null), optionally of one goroutine, in time order.</summary>
+    public List<RegionInfo> FindRegions(string? name = null, long goroutine = -1)
+    {
+        int id = name is null ? -1 : StringsTable.Find(name);
+        if (name is not null && id < 0) return [];
+        var r = new List<RegionInfo>();
+        for (int i = 0; i < RegionTable.Length; i++)
+        {
+            if ((id < 0 || RegionTable[i].Name == id) && (goroutine < 0 || RegionTable[i].Goroutine == goroutine)) r.Add(Region(i));
+        }
+        return r.OrderBy(x => x.Start).ThenBy(x => x.Index).ToList();
+    }
+
+    /// <summary>Tasks named exactly <paramref name="name"/> (all if null), in time order.</summary>
+    public List<TaskInfo> FindTasks(string? name = null)
+    {
+        int id = name is null ? -1 : StringsTable.Find(name);
+        if (name is not null && id < 0) return [];
+        var r = new List<TaskInfo>();
+        for (int i = 0; i < TaskTable.Length; i++)
+        {
+            if (id < 0 || TaskTable[i].Name == id) r.Add(Task(i));
+        }
+        return r.OrderBy(x => x.Start).ThenBy(x => x.Index).ToList();
+    }
+
+    /// <summary>The task with ID <paramref name="id"/> (null if none).</summary>
+    public TaskInfo? TaskById(ulong id)
+    {
+        for (int i = 0; i < TaskTable.Length; i++)
+        {
+            if (TaskTable[i].Id == id) return Task(i);
+        }
+        return null;
+    }
+
+    /// <summary>Log messages whose category or message contains <paramref name="text"/> (all if null), in time order.</summary>
+    public List<LogInfo> FindLogs(string? text = null)
+    {
+        var match = text is null ? null : StringsTable.Matching(text);
+        var r = new List<LogInfo>();
+        for (int i = 0; i < LogTable.Length; i++)
+        {
+            if (match is null || match.Contains(LogTable[i].Category) || match.Contains(LogTable[i].Message)) r.Add(Log(i));
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- search
+
+    /// <summary>
+    /// Events of one kind in [<paramref name="start"/>, <paramref name="end"/>), earliest first, at most
+    /// <paramref name="limit"/>; <paramref name="text"/> filters by reason, name or message (substring, ignoring case).
+    /// Goroutine events come from the goroutine tracks (each scanned from the window start, at most
+    /// <paramref name="limit"/> matches each), the others from their tables.
+    /// </summary>
+    public List<SearchHit> Search(SearchKind kind, long start, long end, string? text = null, int limit = 100)
+    {
+        var hits = new List<SearchHit>();
+        var match = text is null ? null : StringsTable.Matching(text);
+        bool Text(int id) => match is null || match.Contains(id);
+        switch (kind)
+        {
+            case SearchKind.Range:
+                for (int i = 0; i < RangeTable.Length; i++)
+                {
+                    ref var r = ref RangeTable[i];
+                    long s = r.Start < 0 ? Start : r.Start;
+                    if (s >= start && s < end && Text(r.Name))
+                    {
+                        var track = r.Scope switch
+                        {
+                            ResourceScope.Proc => new TrackId(TrackKind.ProcRanges, r.ScopeId, r.Lane),
+                            ResourceScope.Goroutine => new TrackId(TrackKind.GoroutineRanges, r.ScopeId, r.Lane),
+                            _ => new TrackId(TrackKind.Gc, 0, r.Lane),
+                        };
+                        hits.Add(new SearchHit(s, track, i, r.Goroutine, StringsTable[r.Name]));
+                    }
+                }
+                break;
+            case SearchKind.Region:
+                for (int i = 0; i < RegionTable.Length; i++)
+                {
+                    ref var r = ref RegionTable[i];
+                    long s = r.Start < 0 ? Start : r.Start;
+                    if (s >= start && s < end && Text(r.Name))
+                        hits.Add(new SearchHit(s, new TrackId(TrackKind.Regions, r.Goroutine, r.Depth), i, r.Goroutine, StringsTable[r.Name]));
+                }
+                break;
+            case SearchKind.Task:
+                for (int i = 0; i < TaskTable.Length; i++)
+                {
+                    ref var t = ref TaskTable[i];
+                    long s = t.Start < 0 ? Start : t.Start;
+                    if (s >= start && s < end && Text(t.Name))
+                        hits.Add(new SearchHit(s, new TrackId(TrackKind.Tasks, 0, t.Lane), i, t.StartG, StringsTable[t.Name]));
+                }
+                break;
+            case SearchKind.Log:
+                for (int i = 0; i < LogTable.Length; i++)
+                {
+                    ref var l = ref LogTable[i];
+                    if (l.Time >= start && l.Time < end && (Text(l.Category) || Text(l.Message)))
+                        hits.Add(new SearchHit(l.Time, new TrackId(TrackKind.Logs, -1), i, l.Goroutine, StringsTable[l.Message]));
+                }
+                break;
+            case SearchKind.CpuSample:
+                for (int i = 0; i < SampleTable.Length; i++)
+                {
+                    ref var s = ref SampleTable[i];
+                    if (s.Time < start || s.Time >= end) continue;
+                    if (text is not null && !Stacks.FrameIndexes(s.Stack).ToArray().Any(f =>
+                            Stacks.GetFrame(f).Function.Contains(text, StringComparison.OrdinalIgnoreCase))) continue;
+                    hits.Add(new SearchHit(s.Time, new TrackId(TrackKind.CpuSamples, -1), i, s.Goroutine, ""));
+                    if (hits.Count >= limit && text is null) break;
+                }
+                break;
+            default:
+                SearchGoroutines(kind, start, end, Text, limit, hits);
+                break;
+        }
+        return hits.OrderBy(h => h.Time).ThenBy(h => h.Goroutine).Take(limit).ToList();
+    }
+
+    private void SearchGoroutines(SearchKind kind, long start, long end, Func<int, bool> text, int limit, List<SearchHit> hits)
+    {
+        var cur = default(SpanItem);
+        for (int gi = 0; gi < Gor.Length; gi++)
+        {
+            var t = GTracks[gi];
+            var it = SpanIterator.Seek(Store, t.Stream, start, End);
+            int found = 0;
+            while (found < limit && it.MoveNext(ref cur) && cur.Start < end)
+            {
+                if (cur.Start < start) continue;
+                var st = (GoroutineState)cur.Cat;
+                bool m = kind switch
+                {
+                    SearchKind.GoCreate => st is GoroutineState.Runnable or GoroutineState.Waiting && cur.Code == SCreated,
+                    SearchKind.GoStart => st == GoroutineState.Running,
+                    SearchKind.GoBlock => st == GoroutineState.Waiting && cur.Code != SCreated && text(cur.Code),
+                    SearchKind.GoUnblock => st == GoroutineState.Runnable && cur.Code == SUnblocked,
+                    SearchKind.GoStop => st == GoroutineState.Runnable && cur.Code != 0 && cur.Code != SCreated && cur.Code != SUnblocked
+                                         && cur.Code != SSyscallExit && text(cur.Code),
+                    SearchKind.GoSyscall => st == GoroutineState.Syscall,
+                    SearchKind.GoEnd => st == GoroutineState.Dead,
+                    _ => false,
+                };
+                if (!m) continue;
+                found++;
+                hits.Add(new SearchHit(cur.Start, t.Id, cur.Raw, Gor[gi].Id, StringsTable[cur.Code]));
+            }
+        }
+    }
+}

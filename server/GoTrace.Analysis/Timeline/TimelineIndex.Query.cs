@@ -1,0 +1,335 @@
+namespace GoTrace.Analysis.Timeline;
+
+public sealed partial class TimelineIndex
+{
+    /// <summary>Upper bound on the pixels of one query: a finer <c>nsPerPixel</c> over a wider window is coarsened to this.</summary>
+    public const int MaxPixels = 1 << 16;
+
+    /// <summary>
+    /// Everything of the selected tracks (all tracks when <paramref name="selection"/> is null) inside
+    /// [<paramref name="start"/>, <paramref name="end"/>) at a resolution of <paramref name="nsPerPixel"/>:
+    /// span tracks as spans, runs of spans shorter than a pixel merged (count, dominant state, time per state);
+    /// counters as min/max/last per pixel bucket; instants individually or, when denser than a pixel, bucketed.
+    /// The output per track is bounded by about two items per pixel (three samples per series and pixel for counters)
+    /// whatever the zoom; the work is O(log n + output) per track (see Timeline/README.md).
+    /// </summary>
+    public TimelineQueryResult Query(long start, long end, long nsPerPixel, TrackSelection? selection = null)
+    {
+        if (end <= start) end = start + 1;
+        long r = Resolution(start, end, nsPerPixel);
+        var ids = Resolve(selection);
+        var tracks = new TrackData[ids.Count];
+        for (int i = 0; i < ids.Count; i++) tracks[i] = QueryTrack(ids[i], start, end, r);
+        return new TimelineQueryResult { Start = start, End = end, NsPerPixel = r, Tracks = tracks };
+    }
+
+    private static long Resolution(long start, long end, long nsPerPixel) =>
+        Math.Max(Math.Max(1, nsPerPixel), (end - start + MaxPixels - 1) / MaxPixels);
+
+    /// <summary>The tracks a selection stands for, in display order for kinds, then the explicit ones.</summary>
+    public List<TrackId> Resolve(TrackSelection? selection)
+    {
+        if (selection is null) return _trackList.Select(t => t.Id).ToList();
+        var ids = new List<TrackId>();
+        var seen = new HashSet<TrackId>();
+        if (selection.Kinds.Count > 0)
+        {
+            foreach (var t in _trackList)
+            {
+                if (selection.Kinds.Contains(t.Id.Kind) && seen.Add(t.Id)) ids.Add(t.Id);
+            }
+        }
+        foreach (var t in selection.Tracks)
+        {
+            if (seen.Add(t)) ids.Add(t);
+        }
+        return ids;
+    }
+
+    /// <summary>One track of <see cref="Query"/>. Unknown tracks give an empty result.</summary>
+    public TrackData QueryTrack(TrackId id, long start, long end, long nsPerPixel)
+    {
+        if (end <= start) end = start + 1;
+        long r = Resolution(start, end, nsPerPixel);
+        switch (id.Kind)
+        {
+            case TrackKind.Counter:
+                return (ulong)id.Id < (ulong)Counters.Length ? QueryCounter(Counters[id.Id], id, start, end, r) : new TrackData { Track = id };
+            case TrackKind.CpuSamples:
+            case TrackKind.Logs:
+                return QueryInstants(id, start, end, r);
+            default:
+                var t = SpanTrackOf(id);
+                return t is null ? new TrackData { Track = id } : QuerySpans(t, start, end, r);
+        }
+    }
+
+    // ---------------------------------------------------------------- spans
+
+    private TrackData QuerySpans(SpanTrack t, long start, long end, long r)
+    {
+        int stream = t.Levels.Pick(r, t.Stream);
+        var it = SpanIterator.Seek(Store, stream, start, End);
+        var merger = new SpanMerger(r);
+        var spans = new Growable<TimelineSpan>(16);
+        var times = new Growable<long>(0);
+        SpanItem cur = default, o0 = default, o1 = default;
+        long scanned = 0;
+        while (it.MoveNext(ref cur))
+        {
+            if (cur.Start >= end) break;
+            scanned++;
+            if (cur.End <= start && cur.End > cur.Start) continue;
+            int n = merger.Add(in cur, ref o0, ref o1);
+            if (n >= 1) spans.Add(ToSpan(in o0, t, ref times));
+            if (n == 2) spans.Add(ToSpan(in o1, t, ref times));
+        }
+        if (merger.Flush(ref o0)) spans.Add(ToSpan(in o0, t, ref times));
+        spans.Trim();
+        times.Trim();
+        return new TrackData { Track = t.Id, StateCount = t.States, Spans = spans.Items, StateTimes = times.Items, Scanned = scanned };
+    }
+
+    /// <summary>Converts a stored item into the public form of its track kind.</summary>
+    internal TimelineSpan ToSpan(in SpanItem it, SpanTrack t, ref Growable<long> times)
+    {
+        var s = new TimelineSpan
+        {
+            Start = it.Start, End = it.End, Count = (int)Math.Min(int.MaxValue, it.Count), Index = it.Raw, State = (byte)it.Dominant,
+            Goroutine = -1, Proc = -1, Thread = -1, Ref = -1, Breakdown = -1,
+        };
+        if (it.IsMerged)
+        {
+            s.Breakdown = times.Count;
+            for (int i = 0; i < t.States; i++) times.Add(it.Times[i]);
+            return s;
+        }
+        s.Reason = it.Code;
+        s.Stack = it.Stack;
+        switch (t.Id.Kind)
+        {
+            case TrackKind.Goroutine:
+                switch ((GoroutineState)it.Cat)
+                {
+                    case GoroutineState.Runnable:
+                    case GoroutineState.Waiting:
+                        s.Goroutine = it.A;
+                        break;
+                    case GoroutineState.Running:
+                    case GoroutineState.Syscall:
+                    case GoroutineState.SyscallBlocked:
+                        s.Proc = it.A;
+                        s.Thread = it.B;
+                        break;
+                }
+                break;
+            case TrackKind.Proc:
+                s.Goroutine = it.A;
+                s.Thread = it.B >= 0 && it.B < ThreadIds.Length ? ThreadIds[it.B] : -1;
+                break;
+            case TrackKind.Thread:
+                s.Goroutine = it.A;
+                s.Proc = it.B;
+                break;
+            default:
+                s.Goroutine = it.A;
+                s.Ref = it.B;
+                break;
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- instants
+
+    private TrackData QueryInstants(TrackId id, long start, long end, long r)
+    {
+        bool logs = id.Kind == TrackKind.Logs;
+        int n = logs ? LogTable.Length : SampleTable.Length;
+        long TimeAt(int i) => logs ? LogTable[i].Time : SampleTable[i].Time;
+        long GAt(int i) => logs ? LogTable[i].Goroutine : SampleTable[i].Goroutine;
+        int Lower(int lo, int hi, long t)
+        {
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (TimeAt(mid) < t) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+        int a = Lower(0, n, start), b = Lower(a, n, end);
+        long pixels = (end - start + r - 1) / r;
+        bool filter = id.Id >= 0;
+        var outp = new Growable<TimelineInstant>(16);
+        long scanned = 0;
+        if (!filter && b - a <= 2 * pixels)
+        {
+            for (int i = a; i < b; i++) outp.Add(Instant(logs, i, TimeAt(i), TimeAt(i), 1));
+            scanned = b - a;
+        }
+        else if (!filter)
+        {
+            for (int i = a; i < b;)
+            {
+                long bucket = (TimeAt(i) - start) / r;
+                long bs = start + bucket * r, be = Math.Min(end, bs + r);
+                int j = Lower(i + 1, b, be);
+                outp.Add(Instant(logs, i, j - i == 1 ? TimeAt(i) : bs, j - i == 1 ? TimeAt(i) : be, j - i));
+                scanned += 1 + (long)Math.Log2(j - i + 1);
+                i = j;
+            }
+        }
+        else
+        {
+            long curBucket = long.MinValue;
+            int first = -1, count = 0;
+            for (int i = a; i < b; i++)
+            {
+                scanned++;
+                if (GAt(i) != id.Id) continue;
+                long bucket = (TimeAt(i) - start) / r;
+                if (bucket != curBucket)
+                {
+                    if (count > 0) outp.Add(BucketOf(first, count, curBucket));
+                    curBucket = bucket;
+                    first = i;
+                    count = 0;
+                }
+                count++;
+            }
+            if (count > 0) outp.Add(BucketOf(first, count, curBucket));
+        }
+        outp.Trim();
+        return new TrackData { Track = id, Instants = outp.Items, Scanned = scanned };
+
+        TimelineInstant BucketOf(int first, int count, long bucket)
+        {
+            long bs = start + bucket * r;
+            return count == 1 ? Instant(logs, first, TimeAt(first), TimeAt(first), 1) : Instant(logs, first, bs, Math.Min(end, bs + r), count);
+        }
+    }
+
+    private TimelineInstant Instant(bool log, int i, long time, long end, int count)
+    {
+        if (log)
+        {
+            ref var l = ref LogTable[i];
+            return new TimelineInstant
+            {
+                Time = time, End = end, Count = count, Index = i, Goroutine = l.Goroutine, Proc = l.Proc, Thread = l.Thread, Stack = l.Stack,
+                Text = l.Message,
+            };
+        }
+        ref var s = ref SampleTable[i];
+        return new TimelineInstant
+        {
+            Time = time, End = end, Count = count, Index = i, Goroutine = s.Goroutine, Proc = s.Proc, Thread = s.Thread, Stack = s.Stack,
+        };
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    private TrackData QueryCounter(CounterTrack c, TrackId id, long start, long end, long r)
+    {
+        int n = c.Series.Length;
+        int level = -1;
+        for (int k = 0; k < c.LevelShifts.Length && (1L << c.LevelShifts[k]) <= r; k++) level = k;
+        long w = level < 0 ? r : (r >> c.LevelShifts[level]) << c.LevelShifts[level];
+        long origin = Start;
+        var outp = new Growable<CounterSample>(16);
+        var carry = new long[n];
+        var min = new long[n];
+        var max = new long[n];
+        var last = new long[n];
+        long bucket = long.MinValue, scanned = 0;
+        bool opened = false;
+
+        void Open(long t)
+        {
+            // The value the window opens with.
+            for (int s = 0; s < n; s++) outp.Add(new CounterSample(t, t, s, carry[s], carry[s], carry[s]));
+            opened = true;
+        }
+        void Close()
+        {
+            if (bucket == long.MinValue) return;
+            long bs = Math.Max(start, origin + bucket * w), be = Math.Min(end, origin + (bucket + 1) * w);
+            for (int s = 0; s < n; s++) outp.Add(new CounterSample(bs, be, s, min[s], max[s], last[s]));
+            last.CopyTo(carry, 0);
+            bucket = long.MinValue;
+        }
+        void Point(long t, ReadOnlySpan<long> pMin, ReadOnlySpan<long> pMax, ReadOnlySpan<long> pLast)
+        {
+            long b = (t - origin) / w;
+            if (b != bucket)
+            {
+                Close();
+                bucket = b;
+                for (int s = 0; s < n; s++)
+                {
+                    min[s] = Math.Min(carry[s], pMin[s]);
+                    max[s] = Math.Max(carry[s], pMax[s]);
+                }
+            }
+            else
+            {
+                for (int s = 0; s < n; s++)
+                {
+                    min[s] = Math.Min(min[s], pMin[s]);
+                    max[s] = Math.Max(max[s], pMax[s]);
+                }
+            }
+            pLast.CopyTo(last);
+        }
+
+        if (level < 0)
+        {
+            var rd = CounterReader.At(Store, c.Stream, start, n, c.Ops);
+            while (rd.Read())
+            {
+                scanned++;
+                if (rd.Time < start)
+                {
+                    rd.Values.CopyTo(carry, 0);
+                    continue;
+                }
+                if (!opened)
+                {
+                    rd.Prev.CopyTo(carry, 0);
+                    Open(start);
+                }
+                if (rd.Time >= end) break;
+                Point(rd.Time, rd.Values, rd.Values, rd.Values);
+            }
+        }
+        else
+        {
+            int stream = c.LevelStreams[level];
+            long lw = 1L << c.LevelShifts[level];
+            int blk = Store.FindBlock(stream, start);
+            var rd = new CounterLevelReader(Store, stream, blk < 0 ? Store.SFirst[stream] + Store.SCount[stream] : blk, n);
+            bool first = true;
+            while (rd.Read())
+            {
+                scanned++;
+                if (first)
+                {
+                    rd.Carry.CopyTo(carry, 0);
+                    first = false;
+                }
+                if (rd.Time + lw <= start)
+                {
+                    rd.Last.CopyTo(carry, 0);
+                    continue;
+                }
+                if (!opened) Open(start);
+                if (rd.Time >= end) break;
+                Point(rd.Time, rd.Min, rd.Max, rd.Last);
+            }
+        }
+        Close();
+        if (!opened) Open(start);
+        outp.Trim();
+        return new TrackData { Track = id, Series = c.Series, Samples = outp.Items, Scanned = scanned };
+    }
+}
