@@ -237,18 +237,22 @@ public sealed class BlockingCollector : IPrefixConsumer
             if (to == GoState.NotExist || (to == GoState.Waiting && (cls & ClassForever) != 0)) g.EndTime = ev.Time;
         }
 
-        if (_kinds == BlockingKinds.None) return;
-        Track(ref g, in ev, to, reason, cls, BlockingKind.Net, GoState.Waiting, (cls & ClassNet) != 0, ref g.T0, ref g.S0, ref g.R0);
-        Track(ref g, in ev, to, reason, cls, BlockingKind.Sync, GoState.Waiting, (cls & ClassSync) != 0, ref g.T1, ref g.S1, ref g.R1);
-        Track(ref g, in ev, to, reason, cls, BlockingKind.Syscall, GoState.Syscall, true, ref g.T2, ref g.S2, ref g.R2);
-        Track(ref g, in ev, to, reason, cls, BlockingKind.Sched, GoState.Runnable, true, ref g.T3, ref g.S3, ref g.R3);
+        var kinds = _kinds;
+        if ((kinds & BlockingKinds.Net) != 0)
+            Track(ref g, in ev, to, reason, BlockingKind.Net, GoState.Waiting, (cls & ClassNet) != 0, ref g.T0, ref g.S0, ref g.R0);
+        if ((kinds & BlockingKinds.Sync) != 0)
+            Track(ref g, in ev, to, reason, BlockingKind.Sync, GoState.Waiting, (cls & ClassSync) != 0, ref g.T1, ref g.S1, ref g.R1);
+        if ((kinds & BlockingKinds.Syscall) != 0)
+            Track(ref g, in ev, to, reason, BlockingKind.Syscall, GoState.Syscall, true, ref g.T2, ref g.S2, ref g.R2);
+        if ((kinds & BlockingKinds.Sched) != 0)
+            Track(ref g, in ev, to, reason, BlockingKind.Sched, GoState.Runnable, true, ref g.T3, ref g.S3, ref g.R3);
     }
 
-    private void Track(ref GState g, in Event ev, GoState to, ushort reason, byte cls, BlockingKind kind, GoState target,
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Track(ref GState g, in Event ev, GoState to, ushort reason, BlockingKind kind, GoState target,
         bool accept, ref long t0, ref int stack, ref ushort r)
     {
         byte bit = (byte)(1 << (int)kind);
-        if (((byte)_kinds & bit) == 0) return;
         if ((g.Open & bit) == 0)
         {
             if (to == target && accept)
