@@ -1,0 +1,3 @@
+module gotrace.test/gcstart
+
+go 1.22
