@@ -1,0 +1,191 @@
+using System.Globalization;
+
+namespace GoTrace.Analysis.Mmu;
+
+/// <summary>One row of <see cref="MmuPlot.Curve"/>: a window size and its MMU, or its percentiles.</summary>
+/// <param name="Window">Window size, ns.</param>
+/// <param name="Values">The MMU (one value), or one value per quantile of <see cref="MmuPlot.Quantiles"/>.</param>
+public readonly record struct MmuPlotRow(long Window, double[] Values);
+
+/// <summary>
+/// The data of Go's MMU page (<c>/mmu?mode=plot</c>, trace-analyses.md §6.6): 100 window sizes spaced evenly on a
+/// log scale from <see cref="XMin"/> (the largest of 1 s, 1 ms, 1 µs, 1 ns whose MMU is below 0.0001, else 1 ns)
+/// over six orders of magnitude, capped at the trace length.
+/// </summary>
+public sealed class MmuPlot
+{
+    /// <summary>Go's page asks for these quantiles when "Show percentiles" is on (0, 0.1%, 1%, 5%).</summary>
+    public static readonly double[] PercentileQuantiles = [0, 0.001, 0.01, 0.05];
+
+    private MmuPlot(long xMin, long xMax, double[]? quantiles, MmuPlotRow[] curve)
+    {
+        XMin = xMin;
+        XMax = xMax;
+        Quantiles = quantiles;
+        Curve = curve;
+    }
+
+    /// <summary>Smallest window, ns.</summary>
+    public long XMin { get; }
+
+    /// <summary>Largest window, ns.</summary>
+    public long XMax { get; }
+
+    /// <summary>The quantiles of each row's values, or null when the rows hold the MMU.</summary>
+    public double[]? Quantiles { get; }
+
+    /// <summary>100 rows in increasing window order (sizes may repeat for short ranges).</summary>
+    public IReadOnlyList<MmuPlotRow> Curve { get; }
+
+    /// <summary>Number of rows Go computes.</summary>
+    public const int Samples = 100;
+
+    /// <summary>
+    /// Computes the plot of <paramref name="curve"/>; with <paramref name="percentiles"/> each row holds
+    /// <see cref="PercentileQuantiles"/> instead of the MMU. Null when there is no utilization function (Go's page
+    /// fails then).
+    /// </summary>
+    public static MmuPlot? Compute(MmuCurve curve, bool percentiles = false)
+    {
+        var series = curve.Utilization.Series;
+        if (series.Count == 0 || series[0].Length == 0) return null;
+
+        long xMin = 1_000_000_000;
+        while (xMin > 1)
+        {
+            if (curve.Mmu(xMin) < 0.0001) break;
+            xMin /= 1000;
+        }
+        long xMax = xMin * 1_000_000;
+        long maxMax = curve.MaxTime - curve.MinTime;
+        if (xMax > maxMax) xMax = maxMax;
+
+        double[]? quantiles = percentiles ? (double[])PercentileQuantiles.Clone() : null;
+        double logMin = Math.Log(xMin), logMax = Math.Log(xMax);
+        var rows = new MmuPlotRow[Samples];
+        for (int i = 0; i < Samples; i++)
+        {
+            long window = (long)Math.Exp((double)i / (Samples - 1) * (logMax - logMin) + logMin);
+            rows[i] = new MmuPlotRow(window, quantiles is null ? [curve.Mmu(window)] : curve.Percentiles(window, quantiles));
+        }
+        return new MmuPlot(xMin, xMax, quantiles, rows);
+    }
+}
+
+/// <summary>A range of the split timeline (Go's <c>traceviewer.Range</c>): event indices and relative times (ns).</summary>
+public readonly record struct MmuViewRange(long Start, long End, long StartTime, long EndTime);
+
+/// <summary>A worst window with the link to it in the timeline viewer (Go's <c>linkedUtilWindow</c>).</summary>
+public readonly record struct LinkedUtilWindow(long Time, double MutatorUtil, string Url);
+
+/// <summary>Go's <c>/mmu?mode=details</c>: the 10 worst windows of a size, with timeline links.</summary>
+public static class MmuDetails
+{
+    /// <summary>
+    /// The <paramref name="n"/> worst windows of <paramref name="window"/> ns with links into the proc timeline.
+    /// <paramref name="ranges"/> are the timeline's split ranges (empty when the trace is shown unsplit).
+    /// </summary>
+    public static LinkedUtilWindow[] Compute(MmuCurve curve, long window, IReadOnlyList<MmuViewRange>? ranges = null, int n = 10)
+    {
+        var worst = curve.WorstWindows(window, n);
+        var result = new LinkedUtilWindow[worst.Length];
+        for (int i = 0; i < worst.Length; i++)
+            result[i] = new LinkedUtilWindow(worst[i].Time, worst[i].MutatorUtil,
+                Link(worst[i], window, curve.TraceStart, ranges ?? [], curve.Options.GoCompatible));
+        return result;
+    }
+
+    /// <summary>
+    /// The timeline link of a window: <c>/trace?view=proc[&amp;start=S&amp;end=E]#from:to</c> (viewer milliseconds).
+    /// Correct: the range holding the window's start, times relative to the trace start (the viewer's origin), no
+    /// range parameters for an unsplit trace. Go (<paramref name="goCompatible"/>) compares the absolute time with
+    /// the ranges' relative end times, so it picks the last range (or an all-zero one, <c>start=0&amp;end=0</c>,
+    /// for an unsplit trace), and writes absolute times.
+    /// </summary>
+    public static string Link(UtilWindow w, long window, long traceStart, IReadOnlyList<MmuViewRange> ranges, bool goCompatible)
+    {
+        if (goCompatible)
+        {
+            var r = default(MmuViewRange);
+            foreach (var candidate in ranges)
+            {
+                r = candidate;
+                if (candidate.EndTime > w.Time) break;
+            }
+            return $"/trace?view=proc&start={r.Start}&end={r.End}#{GoFloatV(w.Time / 1e6)}:{GoFloatV((w.Time + window) / 1e6)}";
+        }
+        long rel = w.Time - traceStart;
+        string view = "/trace?view=proc";
+        if (ranges.Count > 0)
+        {
+            var r = ranges[^1];
+            foreach (var candidate in ranges)
+            {
+                if (candidate.EndTime > rel)
+                {
+                    r = candidate;
+                    break;
+                }
+            }
+            view = $"/trace?view=proc&start={r.Start}&end={r.End}";
+        }
+        return $"{view}#{GoFloatV(rel / 1e6)}:{GoFloatV((rel + window) / 1e6)}";
+    }
+
+    /// <summary>
+    /// Go's <c>%v</c> of a float64 (<c>%g</c> with the shortest round-trip digits): exponent form
+    /// <c>d.ddde±XX</c> when the decimal exponent is &lt; -4 or &gt;= 6 (Go's threshold for shortest output), else plain.
+    /// </summary>
+    internal static string GoFloatV(double v)
+    {
+        if (double.IsNaN(v)) return "NaN";
+        if (double.IsPositiveInfinity(v)) return "+Inf";
+        if (double.IsNegativeInfinity(v)) return "-Inf";
+        if (v == 0) return double.IsNegative(v) ? "-0" : "0";
+        // .NET's "R" gives the shortest round-trip digits (in plain or exponent form); take digits and exponent.
+        string r = v.ToString("R", CultureInfo.InvariantCulture);
+        bool neg = r[0] == '-';
+        if (neg) r = r[1..];
+        int e = 0;
+        int ePos = r.IndexOfAny(['E', 'e']);
+        if (ePos >= 0)
+        {
+            e = int.Parse(r.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            r = r[..ePos];
+        }
+        int dot = r.IndexOf('.');
+        string intPart = dot < 0 ? r : r[..dot];
+        string frac = dot < 0 ? "" : r[(dot + 1)..];
+        string digits = (intPart + frac).TrimStart('0');
+        int lead = (intPart + frac).Length - (intPart + frac).TrimStart('0').Length;
+        // decimal point position relative to the start of `digits`: value = 0.digits * 10^dp
+        int dp = intPart.Length + e - lead;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0) digits = "0";
+        int exp = dp - 1;
+        var sb = new System.Text.StringBuilder();
+        if (neg) sb.Append('-');
+        if (exp < -4 || exp >= 6)
+        {
+            sb.Append(digits[0]);
+            if (digits.Length > 1) sb.Append('.').Append(digits, 1, digits.Length - 1);
+            sb.Append('e').Append(exp < 0 ? '-' : '+');
+            int a = Math.Abs(exp);
+            if (a < 10) sb.Append('0');
+            sb.Append(a.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (dp <= 0)
+        {
+            sb.Append("0.").Append('0', -dp).Append(digits);
+        }
+        else if (dp >= digits.Length)
+        {
+            sb.Append(digits).Append('0', dp - digits.Length);
+        }
+        else
+        {
+            sb.Append(digits, 0, dp).Append('.').Append(digits, dp, digits.Length - dp);
+        }
+        return sb.ToString();
+    }
+}
