@@ -52,6 +52,7 @@ public static class ServeCommand
     private static void RegisterMethods(RpcServer server)
     {
         PingMethod.Register(server);
+        Traces.TraceMethods.Register(server, new Traces.TraceStore());
     }
 
     private static async Task<int> RunAsync(LogLevel level, int maxMessageBytes, CancellationToken cancellationToken)

@@ -1,0 +1,242 @@
+using System.Text.Json.Serialization;
+
+namespace GoTrace.Server.Traces;
+
+#pragma warning disable CS1591 // DTOs are documented once, in PROTOCOL.md
+
+public sealed class OpenParams
+{
+    public required string Path { get; init; }
+}
+
+public sealed class TraceIdParams
+{
+    public required string TraceId { get; init; }
+}
+
+public sealed class DamageInfo
+{
+    public required string Message { get; init; }
+    public required string Reason { get; init; }
+    public required string What { get; init; }
+    public long Offset { get; init; }
+    public ulong Generation { get; init; }
+    public long EventsDropped { get; init; }
+}
+
+public sealed class TraceSummaryDto
+{
+    public required string Format { get; init; }
+    public long StartNs { get; init; }
+    public long EndNs { get; init; }
+    public long DurationNs { get; init; }
+    public long Events { get; init; }
+    public long Bytes { get; init; }
+    public int Goroutines { get; init; }
+    public int Procs { get; init; }
+    public int Threads { get; init; }
+    public int Generations { get; init; }
+    public DamageInfo? Damage { get; init; }
+}
+
+public sealed class OpenResult
+{
+    public required string TraceId { get; init; }
+    public required string Path { get; init; }
+    public required TraceSummaryDto Summary { get; init; }
+}
+
+public sealed class ProgressParams
+{
+    public required string TraceId { get; init; }
+    public required string Path { get; init; }
+    public long BytesRead { get; init; }
+    public long TotalBytes { get; init; }
+    public long Events { get; init; }
+}
+
+/// <summary>Which goroutines and times count (all optional; combined with AND).</summary>
+public sealed class FilterDto
+{
+    /// <summary>Start of a time window, ns since the trace start.</summary>
+    public long? FromNs { get; init; }
+    public long? ToNs { get; init; }
+    public long? Goroutine { get; init; }
+    /// <summary>Goroutine group (root function), as go tool trace's /block?name=.</summary>
+    public string? Group { get; init; }
+    /// <summary>Region name (go tool trace's /regionblock?type=).</summary>
+    public string? Region { get; init; }
+    public ulong? Task { get; init; }
+}
+
+public sealed class FrameDto
+{
+    public required string Func { get; init; }
+    public required string File { get; init; }
+    public ulong Line { get; init; }
+    public ulong Pc { get; init; }
+}
+
+public sealed class GroupShareDto
+{
+    public required string Name { get; init; }
+    public long Count { get; init; }
+    public long TimeNs { get; init; }
+}
+
+public sealed class SiteDto
+{
+    public long TimeNs { get; init; }
+    public long Count { get; init; }
+    public long P50Ns { get; init; }
+    public long P90Ns { get; init; }
+    public long P99Ns { get; init; }
+    public long MaxNs { get; init; }
+    /// <summary>Index in <see cref="Stack"/> of the first frame of the program (not the standard library).</summary>
+    public int UserFrame { get; init; }
+    public required FrameDto[] Stack { get; init; }
+    public required GroupShareDto[] Groups { get; init; }
+}
+
+public sealed class BlockingSitesParams
+{
+    public required string TraceId { get; init; }
+    /// <summary>sync, net, syscall or sched.</summary>
+    public required string Kind { get; init; }
+    public int? Limit { get; init; }
+    public FilterDto? Filter { get; init; }
+}
+
+public sealed class BlockingSitesResult
+{
+    public required string Kind { get; init; }
+    public long TotalNs { get; init; }
+    public long TotalCount { get; init; }
+    public int SiteCount { get; init; }
+    public required SiteDto[] Sites { get; init; }
+}
+
+public sealed class SourceLinesParams
+{
+    public required string TraceId { get; init; }
+    /// <summary>A workspace path; matched to the trace's paths by the longest common path suffix.</summary>
+    public required string File { get; init; }
+    /// <summary>One line; absent = every line of the file with numbers.</summary>
+    public ulong? Line { get; init; }
+    public int? TopStacks { get; init; }
+}
+
+public sealed class LineKindDto
+{
+    public long FlatNs { get; init; }
+    public long FlatCount { get; init; }
+    public long CumNs { get; init; }
+    public long CumCount { get; init; }
+    public long P50Ns { get; init; }
+    public long P99Ns { get; init; }
+    public long MaxNs { get; init; }
+    public required SiteDto[] TopStacks { get; init; }
+    public required GroupShareDto[] Groups { get; init; }
+}
+
+public sealed class LineDto
+{
+    public ulong Line { get; init; }
+    public LineKindDto? Sync { get; init; }
+    public LineKindDto? Net { get; init; }
+    public LineKindDto? Syscall { get; init; }
+    public LineKindDto? Sched { get; init; }
+}
+
+public sealed class PathMatchDto
+{
+    public string? TracePath { get; init; }
+    public int MatchedElements { get; init; }
+    public required string[] Ambiguous { get; init; }
+}
+
+public sealed class SourceLinesResult
+{
+    public required PathMatchDto Match { get; init; }
+    public required LineDto[] Lines { get; init; }
+}
+
+public sealed class ExportPprofParams
+{
+    public required string TraceId { get; init; }
+    public required string Kind { get; init; }
+    public required string OutputPath { get; init; }
+    public FilterDto? Filter { get; init; }
+}
+
+public sealed class ExportPprofResult
+{
+    public required string OutputPath { get; init; }
+    public int Samples { get; init; }
+    public long TotalNs { get; init; }
+    public long TotalCount { get; init; }
+}
+
+public sealed class GoroutineGroupDto
+{
+    public required string Name { get; init; }
+    public int Count { get; init; }
+    public long ExecNs { get; init; }
+    public long SchedWaitNs { get; init; }
+    public long BlockNs { get; init; }
+    public long SyscallNs { get; init; }
+    public long TotalNs { get; init; }
+}
+
+public sealed class GoroutineGroupsResult
+{
+    public required GoroutineGroupDto[] Groups { get; init; }
+}
+
+public sealed class GoroutineGroupParams
+{
+    public required string TraceId { get; init; }
+    public required string Name { get; init; }
+    public string? SortBy { get; init; }
+}
+
+public sealed class GoroutineRowDto
+{
+    public long Id { get; init; }
+    public long TotalNs { get; init; }
+    /// <summary>One value per <see cref="GoroutineGroupResult.Columns"/> entry.</summary>
+    public required long[] Stats { get; init; }
+    /// <summary>One value per <see cref="GoroutineGroupResult.RangeColumns"/> entry.</summary>
+    public required long[] Ranges { get; init; }
+    public long GcSweepNs { get; init; }
+    public long GcPauseNs { get; init; }
+    public required Dictionary<string, long> RegionNs { get; init; }
+}
+
+public sealed class GoroutineGroupResult
+{
+    public required string Name { get; init; }
+    public int Count { get; init; }
+    public long ExecNs { get; init; }
+    public required string ExecTimePercent { get; init; }
+    public required string[] Columns { get; init; }
+    public required string[] RangeColumns { get; init; }
+    public required GoroutineRowDto[] Goroutines { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(OpenParams))]
+[JsonSerializable(typeof(OpenResult))]
+[JsonSerializable(typeof(TraceIdParams))]
+[JsonSerializable(typeof(ProgressParams))]
+[JsonSerializable(typeof(BlockingSitesParams))]
+[JsonSerializable(typeof(BlockingSitesResult))]
+[JsonSerializable(typeof(SourceLinesParams))]
+[JsonSerializable(typeof(SourceLinesResult))]
+[JsonSerializable(typeof(ExportPprofParams))]
+[JsonSerializable(typeof(ExportPprofResult))]
+[JsonSerializable(typeof(GoroutineGroupsResult))]
+[JsonSerializable(typeof(GoroutineGroupParams))]
+[JsonSerializable(typeof(GoroutineGroupResult))]
+internal sealed partial class TraceJsonContext : JsonSerializerContext;

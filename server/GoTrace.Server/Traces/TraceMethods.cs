@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using GoTrace.Analysis;
+using GoTrace.Analysis.Summary;
+using GoTrace.Format;
+using GoTrace.Server.Rpc;
+
+namespace GoTrace.Server.Traces;
+
+/// <summary>The trace methods of the protocol (PROTOCOL.md, "Methods").</summary>
+internal static class TraceMethods
+{
+    public const string Open = "gotrace/open", Close = "gotrace/close", Progress = "gotrace/progress",
+        BlockingSitesMethod = "gotrace/blockingSites", SourceLines = "gotrace/sourceLines", ExportPprof = "gotrace/exportPprof",
+        GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup";
+
+    public static void Register(RpcServer server, TraceStore store)
+    {
+        var ctx = TraceJsonContext.Default;
+        server.Register(Open, ctx.OpenParams, ctx.OpenResult, (p, rc, ct) => OpenAsync(store, p, rc, ct));
+        server.Register(Close, ctx.TraceIdParams, RpcJsonContext.Default.Empty, (p, rc, ct) =>
+        {
+            if (!store.Remove(p.TraceId)) throw RpcException.UnknownTrace(p.TraceId);
+            return ValueTask.FromResult(new Empty());
+        });
+        server.Register(BlockingSitesMethod, ctx.BlockingSitesParams, ctx.BlockingSitesResult, (p, rc, ct) =>
+            Run(() => Sites(store.Get(p.TraceId), p), ct));
+        server.Register(SourceLines, ctx.SourceLinesParams, ctx.SourceLinesResult, (p, rc, ct) =>
+            Run(() => Lines(store.Get(p.TraceId), p), ct));
+        server.Register(ExportPprof, ctx.ExportPprofParams, ctx.ExportPprofResult, (p, rc, ct) =>
+            Run(() => Export(store.Get(p.TraceId), p), ct));
+        server.Register(GoroutineGroups, ctx.TraceIdParams, ctx.GoroutineGroupsResult, (p, rc, ct) =>
+            Run(() => Groups(store.Get(p.TraceId)), ct));
+        server.Register(GoroutineGroup, ctx.GoroutineGroupParams, ctx.GoroutineGroupResult, (p, rc, ct) =>
+            Run(() => Group(store.Get(p.TraceId), p), ct));
+    }
+
+    private static ValueTask<T> Run<T>(Func<T> f, CancellationToken ct) => new(Task.Run(f, ct));
+
+    private static async ValueTask<OpenResult> OpenAsync(TraceStore store, OpenParams p, RequestContext rc, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(p.Path)) throw RpcException.BadParams("path is empty");
+        string path = System.IO.Path.GetFullPath(p.Path);
+        if (!File.Exists(path)) throw RpcException.BadParams($"no such file: {path}");
+        string id = store.NewId();
+        long total = new FileInfo(path).Length;
+        var clock = Stopwatch.StartNew();
+        long lastReport = -1;
+        TraceSession session;
+        try
+        {
+            session = await Task.Run(() => TraceSession.Open(id, path, ct, (bytes, events) =>
+            {
+                // At most ten notifications a second; the pass waits for each (they are tiny).
+                long ms = clock.ElapsedMilliseconds;
+                if (lastReport >= 0 && ms - lastReport < 100) return;
+                lastReport = ms;
+                rc.NotifyAsync(Progress, new ProgressParams { TraceId = id, Path = path, BytesRead = bytes, TotalBytes = total, Events = events },
+                    TraceJsonContext.Default.ProgressParams, ct).AsTask().GetAwaiter().GetResult();
+            }), ct).ConfigureAwait(false);
+        }
+        catch (TraceFormatException e)
+        {
+            throw RpcException.TraceFormat(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RpcException.BadParams($"cannot read {path}: {e.Message}");
+        }
+        await rc.NotifyAsync(Progress, new ProgressParams { TraceId = id, Path = path, BytesRead = session.Pass.BytesRead, TotalBytes = total, Events = session.Pass.Events },
+            TraceJsonContext.Default.ProgressParams, ct).ConfigureAwait(false);
+        store.Add(session);
+        rc.Log.Info($"opened {path} as {id}: {session.Pass.Events} events in {clock.Elapsed.TotalSeconds:F2} s");
+        return new OpenResult { TraceId = id, Path = path, Summary = SummaryOf(session) };
+    }
+
+    internal static TraceSummaryDto SummaryOf(TraceSession s)
+    {
+        var e = s.Pass;
+        return new TraceSummaryDto
+        {
+            Format = $"go 1.{e.Version} trace",
+            StartNs = e.StartTime, EndNs = e.EndTime, DurationNs = e.Duration, Events = e.Events, Bytes = s.FileBytes,
+            Goroutines = s.Summary.Goroutines.Count, Procs = s.Counts.Procs, Threads = s.Counts.Threads, Generations = s.Counts.Generations,
+            Damage = e.Error is { } err ? new DamageInfo
+            {
+                Message = err.Message, Reason = err.Reason, What = err.What, Offset = err.Offset, Generation = err.Generation,
+                EventsDropped = e.Events - e.RetainedEvents,
+            } : null,
+        };
+    }
+
+    internal static BlockingKind KindOf(string kind) => kind switch
+    {
+        "sync" => BlockingKind.Sync,
+        "net" => BlockingKind.Net,
+        "syscall" => BlockingKind.Syscall,
+        "sched" => BlockingKind.Sched,
+        _ => throw RpcException.InvalidParams($"kind must be sync, net, syscall or sched, not \"{kind}\""),
+    };
+
+    internal static ProfileFilter FilterOf(TraceSession s, FilterDto? f)
+    {
+        TimeInterval? window = f?.FromNs is null && f?.ToNs is null ? null
+            : new TimeInterval(s.Pass.StartTime + (f!.FromNs ?? 0), f.ToNs is { } to ? s.Pass.StartTime + to : long.MaxValue);
+        try
+        {
+            if (f?.Region is { } region) return ProfileFilter.ByRegions(s.Summary, new RegionFilter { Type = region }, window);
+            if (f?.Task is { } task)
+            {
+                if (!s.Summary.Tasks.ContainsKey(task)) throw RpcException.BadParams($"no task {task} in the trace");
+                return ProfileFilter.ByTask(s.Summary, task, window);
+            }
+            if (f?.Goroutine is { } g) return ProfileFilter.ByGoroutineId(s.Blocking, g, window);
+            return ProfileFilter.ByGoroutines(s.Blocking, f?.Group, window);
+        }
+        catch (ArgumentException e)
+        {
+            throw RpcException.BadParams(e.Message);
+        }
+    }
+
+    internal static FrameDto[] Frames(StackTable stacks, int stack) =>
+        stacks.Frames(stack).Select(f => new FrameDto { Func = f.Function, File = f.File, Line = f.Line, Pc = f.PC }).ToArray();
+
+    private static GroupShareDto[] GroupsOf(Dictionary<string, GroupShare> groups, int limit = 10) =>
+        groups.OrderByDescending(g => g.Value.Time).ThenBy(g => g.Key, StringComparer.Ordinal).Take(limit)
+            .Select(g => new GroupShareDto { Name = g.Key, Count = g.Value.Count, TimeNs = g.Value.Time }).ToArray();
+
+    internal static SiteDto SiteOf(StackTable stacks, BlockingSite s) => new()
+    {
+        TimeNs = s.Time, Count = s.Count,
+        P50Ns = s.Durations.Quantile(0.5), P90Ns = s.Durations.Quantile(0.9), P99Ns = s.Durations.Quantile(0.99), MaxNs = s.Durations.Max,
+        UserFrame = SourceFrames.FirstUserFrame(stacks, s.Stack),
+        Stack = Frames(stacks, s.Stack),
+        Groups = GroupsOf(s.Groups),
+    };
+
+    private static BlockingSitesResult Sites(TraceSession s, BlockingSitesParams p)
+    {
+        var kind = KindOf(p.Kind);
+        int limit = Math.Clamp(p.Limit ?? 50, 1, 1000);
+        var sites = BlockingSites.Build(s.Blocking, kind, FilterOf(s, p.Filter));
+        return new BlockingSitesResult
+        {
+            Kind = p.Kind, TotalNs = sites.TotalTime, TotalCount = sites.TotalCount, SiteCount = sites.Sites.Count,
+            Sites = sites.Sites.Take(limit).Select(x => SiteOf(s.Stacks, x)).ToArray(),
+        };
+    }
+
+    private static SourceLinesResult Lines(TraceSession s, SourceLinesParams p)
+    {
+        var index = s.Lines;
+        var match = PathMatcher.Best(p.File, index.Files);
+        int top = Math.Clamp(p.TopStacks ?? 3, 0, 50);
+        var lines = new List<LineDto>();
+        if (match.TracePath is { } file)
+        {
+            IEnumerable<ulong> which = p.Line is { } one ? [one] : index.LinesOf(file);
+            foreach (var line in which)
+            {
+                LineKindDto? K(BlockingKind k) => index.Get(file, line, k) is { } st ? new LineKindDto
+                {
+                    FlatNs = st.FlatTime, FlatCount = st.FlatCount, CumNs = st.CumTime, CumCount = st.CumCount,
+                    P50Ns = st.Durations.Quantile(0.5), P99Ns = st.Durations.Quantile(0.99), MaxNs = st.Durations.Max,
+                    TopStacks = st.Sites.Take(top).Select(x => SiteOf(s.Stacks, x)).ToArray(),
+                    Groups = GroupsOf(st.Groups),
+                } : null;
+                var dto = new LineDto { Line = line, Sync = K(BlockingKind.Sync), Net = K(BlockingKind.Net), Syscall = K(BlockingKind.Syscall), Sched = K(BlockingKind.Sched) };
+                if (dto.Sync is not null || dto.Net is not null || dto.Syscall is not null || dto.Sched is not null) lines.Add(dto);
+            }
+        }
+        return new SourceLinesResult
+        {
+            Match = new PathMatchDto { TracePath = match.TracePath, MatchedElements = match.MatchedElements, Ambiguous = match.Ambiguous.ToArray() },
+            Lines = lines.ToArray(),
+        };
+    }
+
+    private static ExportPprofResult Export(TraceSession s, ExportPprofParams p)
+    {
+        var kind = KindOf(p.Kind);
+        var records = BlockingProfile.Compute(s.Blocking, kind, FilterOf(s, p.Filter));
+        try
+        {
+            using var f = new FileStream(p.OutputPath, FileMode.Create, FileAccess.Write);
+            PprofWriter.Write(f, s.Stacks, records);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw RpcException.BadParams($"cannot write {p.OutputPath}: {e.Message}");
+        }
+        return new ExportPprofResult
+        {
+            OutputPath = System.IO.Path.GetFullPath(p.OutputPath), Samples = records.Count,
+            TotalNs = records.Sum(r => r.Time), TotalCount = records.Sum(r => r.Count),
+        };
+    }
+
+    private static GoroutineGroupsResult Groups(TraceSession s) => new()
+    {
+        Groups = s.Summary.Goroutines.Values.GroupBy(g => g.Name, StringComparer.Ordinal)
+            .Select(g => new GoroutineGroupDto
+            {
+                Name = g.Key, Count = g.Count(), ExecNs = g.Sum(x => x.Stats.ExecTime), SchedWaitNs = g.Sum(x => x.Stats.SchedWaitTime),
+                BlockNs = g.Sum(x => x.Stats.BlockTimeByReason.Values.Sum()), SyscallNs = g.Sum(x => x.Stats.SyscallTime + x.Stats.SyscallBlockTime),
+                TotalNs = g.Sum(x => x.Stats.TotalTime),
+            })
+            .OrderByDescending(g => g.ExecNs).ThenBy(g => g.Name, StringComparer.Ordinal).ToArray(),
+    };
+
+    private static GoroutineGroupResult Group(TraceSession s, GoroutineGroupParams p)
+    {
+        var d = GoroutineAnalysis.Group(s.Summary, p.Name, p.SortBy);
+        if (d.Count == 0) throw RpcException.BadParams($"no goroutine group named \"{p.Name}\"");
+        return new GoroutineGroupResult
+        {
+            Name = d.Name, Count = d.Count, ExecNs = d.ExecTime, ExecTimePercent = d.ExecTimePercent,
+            Columns = d.StatColumns.ToArray(), RangeColumns = d.RangeColumns.ToArray(),
+            Goroutines = d.Rows.Select(r => new GoroutineRowDto
+            {
+                Id = r.Goroutine.Id, TotalNs = r.Total, Stats = r.Stats.ToArray(), Ranges = r.Ranges.ToArray(),
+                GcSweepNs = r.Legacy.GcSweeping, GcPauseNs = r.Legacy.GcPause,
+                RegionNs = r.RegionTime.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            }).ToArray(),
+        };
+    }
+}

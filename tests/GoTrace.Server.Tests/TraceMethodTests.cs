@@ -1,0 +1,204 @@
+using System.Text.Json;
+using GoTrace.Analysis;
+using GoTrace.Analysis.Pprof;
+
+namespace GoTrace.Server.Tests;
+
+/// <summary>The trace methods over an in-memory pipe, on committed traces, with Go's numbers where Go has them.</summary>
+public sealed class TraceMethodTests
+{
+    private static string Trace(string name) => Path.Combine(Gotrace.Root, "testdata", "traces", name);
+
+    private static string Json(string s) => JsonSerializer.Serialize(s);
+
+    /// <summary>Reads until the response to <paramref name="id"/>; returns it and the notifications seen before it.</summary>
+    private static async Task<(JsonElement Response, List<JsonElement> Notifications)> ResponseAsync(RpcPeer peer, long id)
+    {
+        var notes = new List<JsonElement>();
+        while (true)
+        {
+            var m = await peer.ReadAsync();
+            if (m.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.Number && i.GetInt64() == id) return (m, notes);
+            notes.Add(m);
+        }
+    }
+
+    private static async Task<(RpcPeer Peer, string TraceId, JsonElement Summary, List<JsonElement> Notes)> OpenAsync(string trace)
+    {
+        var peer = new RpcPeer();
+        await peer.InitializeAsync();
+        await peer.RequestAsync(10, "gotrace/open", $"{{\"path\":{Json(Trace(trace))}}}");
+        var (r, notes) = await ResponseAsync(peer, 10);
+        Assert.True(r.TryGetProperty("result", out var result), r.ToString());
+        return (peer, result.GetProperty("traceId").GetString()!, result.GetProperty("summary"), notes);
+    }
+
+    private static Profile GoProfile(string trace, string type)
+    {
+        using var f = File.OpenRead(Path.Combine(Gotrace.Root, "testdata", "golden-pprof", $"{trace}.{type}.pb.gz"));
+        return PprofWriter.Read(f);
+    }
+
+    [Fact]
+    public async Task Open_reports_the_summary_and_progress()
+    {
+        var (peer, id, summary, notes) = await OpenAsync("blocking.go1.27.trace");
+        await using var _p = peer;
+        Assert.StartsWith("t", id);
+        Assert.Equal("go 1.26 trace", summary.GetProperty("format").GetString());
+        Assert.Equal(113294849, summary.GetProperty("durationNs").GetInt64());   // go tool trace: 113.294849ms
+        Assert.Equal(239, summary.GetProperty("goroutines").GetInt32());
+        Assert.Equal(2, summary.GetProperty("procs").GetInt32());
+        Assert.False(summary.TryGetProperty("damage", out _));
+        Assert.NotEmpty(notes);
+        var last = notes[^1];
+        Assert.Equal("gotrace/progress", last.GetProperty("method").GetString());
+        Assert.Equal(new FileInfo(Trace("blocking.go1.27.trace")).Length, last.GetProperty("params").GetProperty("bytesRead").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("blocking.go1.27.trace", "sync")]
+    [InlineData("netio.go1.21.trace", "net")]
+    [InlineData("gcheavy.go1.25.trace", "sched")]
+    public async Task Blocking_sites_total_equals_gos_profile(string trace, string kind)
+    {
+        var (peer, id, _, _) = await OpenAsync(trace);
+        await using var _p = peer;
+        await peer.RequestAsync(11, "gotrace/blockingSites", $"{{\"traceId\":\"{id}\",\"kind\":\"{kind}\",\"limit\":1000}}");
+        var (r, _) = await ResponseAsync(peer, 11);
+        var res = r.GetProperty("result");
+        var go = GoProfile(trace, kind);
+        Assert.Equal(go.Sample.Sum(s => s.Value[1]), res.GetProperty("totalNs").GetInt64());
+        Assert.Equal(go.Sample.Sum(s => s.Value[0]), res.GetProperty("totalCount").GetInt64());
+        Assert.Equal(go.Sample.Count, res.GetProperty("siteCount").GetInt32());
+        var sites = res.GetProperty("sites").EnumerateArray().ToList();
+        Assert.Equal(go.Sample.Count, sites.Count);
+        Assert.True(sites.Zip(sites.Skip(1)).All(p => p.First.GetProperty("timeNs").GetInt64() >= p.Second.GetProperty("timeNs").GetInt64()));
+        Assert.All(sites, s => Assert.True(s.GetProperty("p99Ns").GetInt64() <= s.GetProperty("maxNs").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Source_lines_match_a_workspace_path_by_suffix()
+    {
+        var (peer, id, _, _) = await OpenAsync("blocking.go1.27.trace");
+        await using var _p = peer;
+        var local = Path.Combine(Gotrace.Root, "testdata", "programs", "blocking", "main.go");
+        await peer.RequestAsync(12, "gotrace/sourceLines", $"{{\"traceId\":\"{id}\",\"file\":{Json(local)},\"line\":106}}");
+        var (r, _) = await ResponseAsync(peer, 12);
+        var res = r.GetProperty("result");
+        Assert.Equal("gotrace.test/blocking/main.go", res.GetProperty("match").GetProperty("tracePath").GetString());
+        Assert.Equal(2, res.GetProperty("match").GetProperty("matchedElements").GetInt32());
+        var line = Assert.Single(res.GetProperty("lines").EnumerateArray());
+        Assert.Equal(106UL, line.GetProperty("line").GetUInt64());
+        // cond.Wait(): every sync sample through this line, from Go's own profile.
+        var go = GoProfile("blocking.go1.27.trace", "sync");
+        var locs = go.Location.ToDictionary(l => l.Id);
+        var funcs = go.Function.ToDictionary(f => f.Id);
+        long expect = go.Sample.Where(s => s.LocationId.Any(l => locs[l].Line[0].Line_ == 106
+            && go.StringTable[(int)funcs[locs[l].Line[0].FunctionId].Filename] == "gotrace.test/blocking/main.go")).Sum(s => s.Value[1]);
+        Assert.True(expect > 0);
+        Assert.Equal(expect, line.GetProperty("sync").GetProperty("cumNs").GetInt64());
+        Assert.Equal("main.condWaiter", line.GetProperty("sync").GetProperty("groups")[0].GetProperty("name").GetString());
+
+        // The whole file: only lines with numbers, ascending.
+        await peer.RequestAsync(13, "gotrace/sourceLines", $"{{\"traceId\":\"{id}\",\"file\":{Json(local)}}}");
+        var (all, _) = await ResponseAsync(peer, 13);
+        var lines = all.GetProperty("result").GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("line").GetUInt64()).ToList();
+        Assert.Contains(106UL, lines);
+        Assert.Contains(39UL, lines);
+        Assert.Equal(lines.Order().ToList(), lines);
+
+        // A file the trace does not know.
+        await peer.RequestAsync(14, "gotrace/sourceLines", $"{{\"traceId\":\"{id}\",\"file\":\"/nowhere/unrelated.go\"}}");
+        var (none, _) = await ResponseAsync(peer, 14);
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("result").GetProperty("match").TryGetProperty("tracePath", out var tp) ? tp.ValueKind : JsonValueKind.Null);
+        Assert.Empty(none.GetProperty("result").GetProperty("lines").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Export_writes_gos_profile_and_filters_work()
+    {
+        var (peer, id, _, _) = await OpenAsync("annotations.go1.27.trace");
+        await using var _p = peer;
+        var outFile = Path.Combine(Path.GetTempPath(), $"gotrace-{Guid.NewGuid():N}.pb.gz");
+        try
+        {
+            await peer.RequestAsync(15, "gotrace/exportPprof", $"{{\"traceId\":\"{id}\",\"kind\":\"sched\",\"outputPath\":{Json(outFile)}}}");
+            var (r, _) = await ResponseAsync(peer, 15);
+            var go = GoProfile("annotations.go1.27.trace", "sched");
+            Assert.Equal(go.Sample.Count, r.GetProperty("result").GetProperty("samples").GetInt32());
+            using (var f = File.OpenRead(outFile)) Assert.Equal(go.Sample.Sum(s => s.Value[1]), PprofWriter.Read(f).Sample.Sum(s => s.Value[1]));
+        }
+        finally
+        {
+            File.Delete(outFile);
+        }
+        // Region filter = go tool trace's /regionsched?type=process (golden-pprof/http).
+        await peer.RequestAsync(16, "gotrace/blockingSites", $"{{\"traceId\":\"{id}\",\"kind\":\"sched\",\"filter\":{{\"region\":\"process\"}}}}");
+        var (rr, _) = await ResponseAsync(peer, 16);
+        var manifest = File.ReadAllLines(Path.Combine(Gotrace.Root, "testdata", "golden-pprof", "http", "annotations.go1.27.trace", "MANIFEST.tsv"))
+            .Select(l => l.Split('\t')).Single(p => p[1] == "/regionsched?type=process")[0];
+        Profile region;
+        using (var f = File.OpenRead(Path.Combine(Gotrace.Root, "testdata", "golden-pprof", "http", "annotations.go1.27.trace", manifest + ".pb.gz"))) region = PprofWriter.Read(f);
+        Assert.Equal(region.Sample.Sum(s => s.Value[1]), rr.GetProperty("result").GetProperty("totalNs").GetInt64());
+    }
+
+    [Fact]
+    public async Task Goroutine_groups_and_one_group()
+    {
+        var (peer, id, _, _) = await OpenAsync("blocking.go1.27.trace");
+        await using var _p = peer;
+        await peer.RequestAsync(17, "gotrace/goroutineGroups", $"{{\"traceId\":\"{id}\"}}");
+        var (r, _) = await ResponseAsync(peer, 17);
+        var groups = r.GetProperty("result").GetProperty("groups").EnumerateArray().ToList();
+        var contenders = groups.Single(g => g.GetProperty("name").GetString() == "main.lockContender");
+        Assert.Equal(12, contenders.GetProperty("count").GetInt32());
+        Assert.Equal(239, groups.Sum(g => g.GetProperty("count").GetInt32()));
+        await peer.RequestAsync(18, "gotrace/goroutineGroup", $"{{\"traceId\":\"{id}\",\"name\":\"main.lockContender\"}}");
+        var (g1, _) = await ResponseAsync(peer, 18);
+        var res = g1.GetProperty("result");
+        Assert.Equal(12, res.GetProperty("goroutines").GetArrayLength());
+        Assert.Equal("Execution time", res.GetProperty("columns")[0].GetString());
+        Assert.Equal(contenders.GetProperty("execNs").GetInt64(), res.GetProperty("execNs").GetInt64());
+    }
+
+    [Fact]
+    public async Task Errors_name_what_went_wrong()
+    {
+        await using var peer = new RpcPeer();
+        await peer.InitializeAsync();
+        var missing = Path.Combine(Path.GetTempPath(), "no-such.trace");
+        await peer.RequestAsync(20, "gotrace/open", $"{{\"path\":{Json(missing)}}}");
+        var (r1, _) = await ResponseAsync(peer, 20);
+        Assert.Equal(3, RpcPeer.Code(r1));
+        Assert.Contains(missing, RpcPeer.Message(r1));
+
+        var zero = Path.Combine(Gotrace.Root, "testdata", "damaged", "blocking.go1.27.trace.zero");
+        await peer.RequestAsync(21, "gotrace/open", $"{{\"path\":{Json(zero)}}}");
+        var (r2, _) = await ResponseAsync(peer, 21);
+        Assert.Equal(1, RpcPeer.Code(r2));
+        Assert.True(r2.GetProperty("error").GetProperty("data").TryGetProperty("offset", out _));
+
+        await peer.RequestAsync(22, "gotrace/blockingSites", "{\"traceId\":\"t999\",\"kind\":\"sync\"}");
+        var (r3, _) = await ResponseAsync(peer, 22);
+        Assert.Equal(2, RpcPeer.Code(r3));
+
+        var damaged = Path.Combine(Gotrace.Root, "testdata", "damaged", "blocking.go1.27.trace.trunc-mid");
+        await peer.RequestAsync(23, "gotrace/open", $"{{\"path\":{Json(damaged)}}}");
+        var (r4, _) = await ResponseAsync(peer, 23);
+        var summary = r4.GetProperty("result").GetProperty("summary");
+        Assert.Contains("failed to read full batch", summary.GetProperty("damage").GetProperty("message").GetString());
+        var id = r4.GetProperty("result").GetProperty("traceId").GetString();
+
+        await peer.RequestAsync(24, "gotrace/blockingSites", $"{{\"traceId\":\"{id}\",\"kind\":\"mutex\"}}");
+        var (r5, _) = await ResponseAsync(peer, 24);
+        Assert.Equal(-32602, RpcPeer.Code(r5));
+
+        await peer.RequestAsync(25, "gotrace/close", $"{{\"traceId\":\"{id}\"}}");
+        var (r6, _) = await ResponseAsync(peer, 25);
+        Assert.True(r6.TryGetProperty("result", out _));
+        await peer.RequestAsync(26, "gotrace/blockingSites", $"{{\"traceId\":\"{id}\",\"kind\":\"sync\"}}");
+        var (r7, _) = await ResponseAsync(peer, 26);
+        Assert.Equal(2, RpcPeer.Code(r7));
+    }
+}
