@@ -234,7 +234,8 @@ public sealed partial class TimelineIndex
         int n = c.Series.Length;
         int level = -1;
         for (int k = 0; k < c.LevelShifts.Length && (1L << c.LevelShifts[k]) <= r; k++) level = k;
-        long w = level < 0 ? r : (r >> c.LevelShifts[level]) << c.LevelShifts[level];
+        // Output buckets: the pixel, rounded up to whole buckets of the level read (so never more buckets than pixels).
+        long w = level < 0 ? r : ((r + (1L << c.LevelShifts[level]) - 1) >> c.LevelShifts[level]) << c.LevelShifts[level];
         long origin = Start;
         var outp = new Growable<CounterSample>(16);
         var carry = new long[n];
