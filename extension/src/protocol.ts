@@ -1,0 +1,83 @@
+// The gotrace JSON-RPC protocol as the extension sees it: one entry per method of server/PROTOCOL.md.
+// Kept in step with the server by tests/GoTrace.Server.Tests/ProtocolInStepTests.cs (method names here,
+// in PROTOCOL.md and registered by the server must be the same sets).
+
+/** Method and notification names. */
+export const Methods = {
+  ping: 'gotrace/ping',
+  open: 'gotrace/open',
+  close: 'gotrace/close',
+  blockingSites: 'gotrace/blockingSites',
+  sourceLines: 'gotrace/sourceLines',
+  exportPprof: 'gotrace/exportPprof',
+  goroutineGroups: 'gotrace/goroutineGroups',
+  goroutineGroup: 'gotrace/goroutineGroup',
+} as const;
+
+export const Notifications = {
+  progress: 'gotrace/progress',
+} as const;
+
+export type BlockingKind = 'sync' | 'net' | 'syscall' | 'sched';
+
+export interface PingParams { message?: string }
+export interface PingResult { message?: string; version: string }
+
+export interface OpenParams { path: string }
+export interface DamageInfo {
+  message: string; reason: string; what: string; offset: number; generation: number; eventsDropped: number;
+}
+export interface TraceSummary {
+  format: string; startNs: number; endNs: number; durationNs: number; events: number; bytes: number;
+  goroutines: number; procs: number; threads: number; generations: number; damage?: DamageInfo;
+}
+export interface OpenResult { traceId: string; path: string; summary: TraceSummary }
+export interface ProgressParams { traceId: string; path: string; bytesRead: number; totalBytes: number; events: number }
+export interface TraceIdParams { traceId: string }
+
+/** Which goroutines and times count; all optional, combined. Offsets are ns since the trace start. */
+export interface Filter {
+  fromNs?: number; toNs?: number; goroutine?: number; group?: string; region?: string; task?: number;
+}
+export interface Frame { func: string; file: string; line: number; pc: number }
+export interface GroupShare { name: string; count: number; timeNs: number }
+export interface Site {
+  timeNs: number; count: number; p50Ns: number; p90Ns: number; p99Ns: number; maxNs: number;
+  userFrame: number; stack: Frame[]; groups: GroupShare[];
+}
+export interface BlockingSitesParams { traceId: string; kind: BlockingKind; limit?: number; filter?: Filter }
+export interface BlockingSitesResult { kind: BlockingKind; totalNs: number; totalCount: number; siteCount: number; sites: Site[] }
+
+export interface SourceLinesParams { traceId: string; file: string; line?: number; topStacks?: number }
+export interface LineKind {
+  flatNs: number; flatCount: number; cumNs: number; cumCount: number; p50Ns: number; p99Ns: number; maxNs: number;
+  topStacks: Site[]; groups: GroupShare[];
+}
+export interface LineNumbers { line: number; sync?: LineKind; net?: LineKind; syscall?: LineKind; sched?: LineKind }
+export interface PathMatch { tracePath?: string; matchedElements: number; ambiguous: string[] }
+export interface SourceLinesResult { match: PathMatch; lines: LineNumbers[] }
+
+export interface ExportPprofParams { traceId: string; kind: BlockingKind; outputPath: string; filter?: Filter }
+export interface ExportPprofResult { outputPath: string; samples: number; totalNs: number; totalCount: number }
+
+export interface GoroutineGroup {
+  name: string; count: number; execNs: number; schedWaitNs: number; blockNs: number; syscallNs: number; totalNs: number;
+}
+export interface GoroutineGroupsResult { groups: GoroutineGroup[] }
+export interface GoroutineGroupParams { traceId: string; name: string; sortBy?: string }
+export interface GoroutineRow {
+  id: number; totalNs: number; stats: number[]; ranges: number[]; gcSweepNs: number; gcPauseNs: number;
+  regionNs: Record<string, number>;
+}
+export interface GoroutineGroupResult {
+  name: string; count: number; execNs: number; execTimePercent: string; columns: string[]; rangeColumns: string[];
+  goroutines: GoroutineRow[];
+}
+
+/** Application error codes (JSON-RPC's own codes are negative). */
+export const ErrorCodes = {
+  traceFormat: 1,
+  unknownTrace: 2,
+  badParams: 3,
+  requestCancelled: -32800,
+} as const;
