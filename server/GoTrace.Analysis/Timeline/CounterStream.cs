@@ -407,7 +407,8 @@ internal sealed class CounterTrack
         var streams = new List<int>();
         foreach (var l in levels)
         {
-            if (l.Count <= lastKept * o.KeepRatio)
+            // Counter levels are small (at most one bucket per 2^shift ns): keep every one that halves the one below.
+            if (l.Count <= lastKept * Math.Max(0.5, o.KeepRatio))
             {
                 shifts.Add(l.Shift);
                 streams.Add(l.Buffer.CommitTo(st));

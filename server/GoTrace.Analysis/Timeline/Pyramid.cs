@@ -18,19 +18,20 @@ internal struct SpanMerger
 
     public SpanMerger(long res) => Res = res;
 
-    /// <summary>Adds <paramref name="it"/>; writes 0–2 items to emit into <paramref name="out0"/>, <paramref name="out1"/> and returns how many.</summary>
-    public int Add(in SpanItem it, ref SpanItem out0, ref SpanItem out1)
+    /// <summary>
+    /// Adds <paramref name="it"/>. Returns bit 1 when a closed group is in <paramref name="group"/> (emit it first),
+    /// bit 2 when <paramref name="it"/> itself is to be emitted as it is (a span at least <see cref="Res"/> long).
+    /// </summary>
+    public int Add(in SpanItem it, ref SpanItem group)
     {
         if (it.End - it.Start >= Res)
         {
             if (_has)
             {
-                Close(ref out0);
-                out1 = it;
-                return 2;
+                Close(ref group);
+                return 3;
             }
-            out0 = it;
-            return 1;
+            return 2;
         }
         if (!_has)
         {
@@ -51,7 +52,7 @@ internal struct SpanMerger
         }
         if (_end - _first.Start >= Res)
         {
-            Close(ref out0);
+            Close(ref group);
             return 1;
         }
         return 0;
@@ -127,7 +128,7 @@ public sealed record PyramidOptions
     public int MinRawItems { get; init; } = 256;
 
     /// <summary>A level is kept only if it has at most this fraction of the items of the level below that was kept.</summary>
-    public double KeepRatio { get; init; } = 0.25;
+    public double KeepRatio { get; init; } = 0.35;
 
     /// <summary>No coarser level is built once a kept level has at most this many items.</summary>
     public int TopItems { get; init; } = 64;
@@ -178,13 +179,12 @@ internal static class PyramidBuilder
             if (r >= duration || nLevels >= 40) break;
         }
         var it = SpanIterator.First(st, rawStream, end);
-        var cur = default(SpanItem);
         // Count first: small tracks get no levels, and only need their totals.
         long rawItems = SpanStreams.ItemCount(st, rawStream);
         res.RawCount = rawItems;
         if (rawItems <= o.MinRawItems)
         {
-            while (it.MoveNext(ref cur)) cur.AddTimesTo(ref res.Totals);
+            while (it.MoveNext()) it.Current.AddTimesTo(ref res.Totals);
             return res;
         }
 
@@ -198,8 +198,9 @@ internal static class PyramidBuilder
             mergers[k] = new SpanMerger(rr);
             bufs[k] = new BlockBuffer();
         }
-        while (it.MoveNext(ref cur))
+        while (it.MoveNext())
         {
+            ref var cur = ref it.Current;
             cur.AddTimesTo(ref res.Totals);
             Feed(0, in cur, mergers, enc, bufs, counts);
         }
@@ -231,10 +232,9 @@ internal static class PyramidBuilder
     {
         if (k == m.Length) return;
         var o0 = default(SpanItem);
-        var o1 = default(SpanItem);
-        int n = m[k].Add(in item, ref o0, ref o1);
-        if (n >= 1) Emit(k, in o0, m, enc, bufs, counts);
-        if (n == 2) Emit(k, in o1, m, enc, bufs, counts);
+        int n = m[k].Add(in item, ref o0);
+        if ((n & 1) != 0) Emit(k, in o0, m, enc, bufs, counts);
+        if ((n & 2) != 0) Emit(k, in item, m, enc, bufs, counts);
     }
 
     private static void Emit(int k, in SpanItem item, SpanMerger[] m, SpanEncoder[] enc, BlockBuffer[] bufs, long[] counts)

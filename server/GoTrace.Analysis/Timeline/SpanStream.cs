@@ -265,13 +265,13 @@ internal struct SpanReader
 
 /// <summary>
 /// Iterates the items of a span stream with their end times (one item of look-ahead), starting at the item that
-/// covers a given time.
+/// covers a given time. The two items live in two slots that swap roles, so nothing is copied per item.
 /// </summary>
 internal struct SpanIterator
 {
     private SpanReader _r;
-    private SpanItem _next, _after;
-    private bool _hasNext, _hasAfter;
+    private SpanItem _x, _y;
+    private bool _curIsX, _hasCur, _hasNext, _started;
     private long _streamEnd;
 
     /// <summary>Positions on the item covering <paramref name="time"/> (the first item if it starts later).</summary>
@@ -281,13 +281,15 @@ internal struct SpanIterator
         int block = st.FindBlock(stream, time);
         if (block < 0) return it;
         it._r = new SpanReader(st, stream, block);
-        if (!it._r.Read(ref it._next)) return it;
-        it._hasNext = true;
-        it._hasAfter = it._r.Read(ref it._after);
-        while (it._hasAfter && it._after.Start <= time)
+        // Candidate in X, look-ahead in Y; slide while the look-ahead still starts at or before the time.
+        if (!it._r.Read(ref it._x)) return it;
+        it._hasCur = true;
+        it._curIsX = true;
+        it._hasNext = it._r.Read(ref it._y);
+        while (it._hasNext && it.Next.Start <= time)
         {
-            it._next = it._after;
-            it._hasAfter = it._r.Read(ref it._after);
+            it._curIsX = !it._curIsX;
+            it._hasNext = it._r.Read(ref it.Next);
         }
         return it;
     }
@@ -295,19 +297,37 @@ internal struct SpanIterator
     /// <summary>From the first item.</summary>
     public static SpanIterator First(RecordStore st, int stream, long streamEnd) => Seek(st, stream, long.MinValue, streamEnd);
 
-    public readonly bool HasCurrent => _hasNext;
+    [System.Diagnostics.CodeAnalysis.UnscopedRef]
+    private ref SpanItem Next => ref _curIsX ? ref _y : ref _x;
 
+    /// <summary>The current item (valid after <see cref="MoveNext()"/> returned true), with its end time.</summary>
+    [System.Diagnostics.CodeAnalysis.UnscopedRef]
+    public ref SpanItem Current => ref _curIsX ? ref _x : ref _y;
+
+    /// <summary>Advances to the next item; the first call yields the item found by the seek.</summary>
+    public bool MoveNext()
+    {
+        if (_started)
+        {
+            if (!_hasNext) return _hasCur = false;
+            _curIsX = !_curIsX; // the look-ahead becomes current; its old slot is read into next
+            _hasNext = _r.Read(ref Next);
+        }
+        else
+        {
+            if (!_hasCur) return false;
+            _started = true;
+        }
+        ref var cur = ref Current;
+        cur.End = _hasNext ? Next.Start : Math.Max(_streamEnd, cur.Start);
+        return true;
+    }
+
+    /// <summary>Advances and copies the item into <paramref name="cur"/>.</summary>
     public bool MoveNext(ref SpanItem cur)
     {
-        if (!_hasNext) return false;
-        cur = _next;
-        cur.End = _hasAfter ? _after.Start : Math.Max(_streamEnd, cur.Start);
-        _hasNext = _hasAfter;
-        if (_hasAfter)
-        {
-            _next = _after;
-            _hasAfter = _r.Read(ref _after);
-        }
+        if (!MoveNext()) return false;
+        cur = Current;
         return true;
     }
 }

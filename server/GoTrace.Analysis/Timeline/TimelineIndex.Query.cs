@@ -73,16 +73,17 @@ public sealed partial class TimelineIndex
         var merger = new SpanMerger(r);
         var spans = new Growable<TimelineSpan>(16);
         var times = new Growable<long>(0);
-        SpanItem cur = default, o0 = default, o1 = default;
+        SpanItem o0 = default;
         long scanned = 0;
-        while (it.MoveNext(ref cur))
+        while (it.MoveNext())
         {
+            ref var cur = ref it.Current;
             if (cur.Start >= end) break;
             scanned++;
             if (cur.End <= start && cur.End > cur.Start) continue;
-            int n = merger.Add(in cur, ref o0, ref o1);
-            if (n >= 1) spans.Add(ToSpan(in o0, t, ref times));
-            if (n == 2) spans.Add(ToSpan(in o1, t, ref times));
+            int n = merger.Add(in cur, ref o0);
+            if ((n & 1) != 0) spans.Add(ToSpan(in o0, t, ref times));
+            if ((n & 2) != 0) spans.Add(ToSpan(in cur, t, ref times));
         }
         if (merger.Flush(ref o0)) spans.Add(ToSpan(in o0, t, ref times));
         spans.Trim();
