@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 namespace GoTrace.Format.Legacy;
 
 /// <summary>
-/// Open-addressing hash map from a 64-bit key (goroutine IDs) to a struct value, with in-place access by
-/// reference. PERF: the legacy passes look up goroutine state once or twice per event; this is several times
-/// cheaper than <see cref="Dictionary{TKey, TValue}"/> and its value refs avoid a second lookup for the write.
-/// A reference returned by <see cref="GetOrAdd"/> is valid until the next <see cref="GetOrAdd"/> or
+/// Map from a 64-bit key (goroutine IDs) to a struct value, with in-place access by reference: a directly indexed
+/// array for the small keys (goroutine IDs are assigned from 1 upwards), an open-addressing hash table for the
+/// rest. PERF: the legacy passes look up goroutine state several times per event; this is several times cheaper
+/// than <see cref="Dictionary{TKey, TValue}"/>, and value refs avoid a second lookup for the write. A reference
+/// returned by <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the next <see cref="GetOrAdd"/> or
 /// <see cref="Remove"/>.
 /// </summary>
 internal sealed class ULongMap<T> where T : struct
@@ -18,10 +19,13 @@ internal sealed class ULongMap<T> where T : struct
         public T Value;
     }
 
+    // Keys below DenseLimit live in _dense[key] (grown by doubling as keys arrive), the others in the hash table.
+    private const int DenseLimit = 1 << 18;
+    private Entry[] _dense = new Entry[64];
     private Entry[] _e;
-    private int _count, _shift;
+    private int _count, _hashCount, _shift;
 
-    public ULongMap(int capacityLog2 = 6)
+    public ULongMap(int capacityLog2 = 4)
     {
         _e = new Entry[1 << capacityLog2];
         _shift = 64 - capacityLog2;
@@ -35,6 +39,18 @@ internal sealed class ULongMap<T> where T : struct
     /// <summary>The value of <paramref name="key"/>, or a null reference (test with <see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T Find(ulong key)
+    {
+        if (key < (ulong)_dense.Length)
+        {
+            ref var d = ref _dense[(int)key];
+            if (d.Used) return ref d.Value;
+            return ref Unsafe.NullRef<T>();
+        }
+        if (key < DenseLimit) return ref Unsafe.NullRef<T>();
+        return ref FindHashed(key);
+    }
+
+    private ref T FindHashed(ulong key)
     {
         var e = _e;
         int mask = e.Length - 1;
@@ -59,6 +75,30 @@ internal sealed class ULongMap<T> where T : struct
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T GetOrAdd(ulong key)
     {
+        if (key < (ulong)_dense.Length)
+        {
+            ref var d = ref _dense[(int)key];
+            if (!d.Used)
+            {
+                d.Used = true;
+                d.Key = key;
+                _count++;
+            }
+            return ref d.Value;
+        }
+        return ref GetOrAddSlow(key);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref T GetOrAddSlow(ulong key)
+    {
+        if (key < DenseLimit)
+        {
+            int size = _dense.Length;
+            while ((ulong)size <= key) size *= 2;
+            Array.Resize(ref _dense, size);
+            return ref GetOrAdd(key);
+        }
         var e = _e;
         int mask = e.Length - 1;
         for (int i = Home(key); ; i = (i + 1) & mask)
@@ -69,30 +109,45 @@ internal sealed class ULongMap<T> where T : struct
                 if (s.Key == key) return ref s.Value;
                 continue;
             }
-            if ((_count + 1) * 2 > e.Length) return ref AddAfterGrow(key);
+            if ((_hashCount + 1) * 2 > e.Length)
+            {
+                Grow();
+                return ref GetOrAddSlow(key);
+            }
             s.Used = true;
             s.Key = key;
             s.Value = default;
+            _hashCount++;
             _count++;
             return ref s.Value;
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ref T AddAfterGrow(ulong key)
+    private void Grow()
     {
         var old = _e;
         _e = new Entry[old.Length * 2];
         _shift--;
-        _count = 0;
+        int mask = _e.Length - 1;
         foreach (ref var s in old.AsSpan())
-            if (s.Used) GetOrAdd(s.Key) = s.Value;
-        return ref GetOrAdd(key);
+        {
+            if (!s.Used) continue;
+            int i = Home(s.Key);
+            while (_e[i].Used) i = (i + 1) & mask;
+            _e[i] = s;
+        }
     }
 
-    /// <summary>Removes <paramref name="key"/> (backward-shift deletion, no tombstones).</summary>
+    /// <summary>Removes <paramref name="key"/> (in the hash table by backward-shift deletion, no tombstones).</summary>
     public bool Remove(ulong key)
     {
+        if (key < DenseLimit)
+        {
+            if (key >= (ulong)_dense.Length || !_dense[(int)key].Used) return false;
+            _dense[(int)key] = default;
+            _count--;
+            return true;
+        }
         var e = _e;
         int mask = e.Length - 1;
         int i = Home(key);
@@ -116,6 +171,7 @@ internal sealed class ULongMap<T> where T : struct
         }
         e[i] = default;
         _count--;
+        _hashCount--;
         return true;
     }
 }

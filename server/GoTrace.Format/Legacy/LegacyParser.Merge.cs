@@ -268,10 +268,8 @@ internal static partial class LegacyParser
         /// Returns the store of the merged order; times are still in ticks.
         /// </summary>
         /// <param name="validated">
-        /// The validation of the merged order, done on the way (PERF: it saves a pass over all events): valid only
-        /// if no syscall exit moved and there are no timer goroutines (so the final order and the fake Ps are those
-        /// seen here). Null if it could not be done or found an inconsistency (the separate pass then reports it,
-        /// with the times in ns).
+        /// The validation, done on the way (<see cref="ValidationOnTheWay"/>); null if it could not be done there
+        /// or found an inconsistency (the separate pass then reports it, with the times in ns).
         /// </param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private LegacyEventStore MergeBatches(out Validator? validated)
@@ -305,7 +303,7 @@ internal static partial class LegacyParser
             int[]? order32 = order8 is null ? new int[capacity] : null;
             int count = 0;
 
-            var gs = new ULongMap<GEntry>(10);
+            var gs = new ULongMap<GEntry>();
             var frontier = new Frontier();
             var available = new AvailableProcs(all);
 
@@ -315,7 +313,7 @@ internal static partial class LegacyParser
             int firstBaseIdx = 0;
             string? syscallError = null;
             var moved = new List<LegacyMovedExit>();
-            Validator? validator = new(capacity, stacks: null);
+            ValidationOnTheWay? validation = new(capacity);
 
             while (true)
             {
@@ -369,7 +367,7 @@ internal static partial class LegacyParser
                 int idx = count;
                 if (count == capacity)
                 {
-                    validator = null; // sized from the count
+                    validation = null; // sized from the count
                     capacity *= 2;
                     if (order8 is not null) Array.Resize(ref order8, capacity);
                     else Array.Resize(ref order32, capacity);
@@ -424,20 +422,24 @@ internal static partial class LegacyParser
                     firstBaseTs = e.Ts;
                     firstBaseIdx = idx;
                 }
-                if (validator is not null)
+                if (validation is not null)
                 {
-                    if (isMoved) validator = null; // the final order differs from the merged one
+                    // The reader's normalization but the time (in ticks here; times only appear in messages).
+                    if (e.Type == LegacyEv.GoSysExit) e.P = LegacyTrace.SyscallP;
+                    if (!isMoved) validation.Add(e, idx);
                     else
                     {
-                        // The reader's normalization but the time (in ticks here; times only appear in messages).
-                        if (e.Type == LegacyEv.GoSysExit) e.P = LegacyTrace.SyscallP;
-                        if (!validator.TryStep(ref e, idx)) validator = null;
+                        var m = e;
+                        m.Ts = (long)e.A2;
+                        validation.AddMoved(m, idx);
                     }
+                    if (validation.Failed) validation = null;
                 }
                 available.Add(from);
             }
 
-            validated = moved.Count == 0 && _timerGoroutines.Count == 0 ? validator : null;
+            // (Timer goroutines decide a fake P that validation sees; their records may come after their events.)
+            validated = _timerGoroutines.Count == 0 ? validation?.Finish() : null;
             if (timeOrderBroken) throw new TraceFormatException(TimeOrder, "ordering legacy events");
             if (syscallError is not null) throw new TraceFormatException(syscallError, "ordering legacy events");
 

@@ -50,7 +50,7 @@ internal static partial class LegacyParser
         private sealed class Validator
         {
             // Presence in gs matters ("g N already exists"), so it is written exactly where the reference writes it.
-            private readonly ULongMap<GDesc> gs = new(10);
+            private readonly ULongMap<GDesc> gs = new();
             private readonly ProcMap<PDesc> ps = new();
             private readonly Dictionary<ulong, LegacyEvent> tasks = [];                // task ID -> its creation
             private readonly Dictionary<ulong, List<LegacyEvent>> activeRegions = []; // goroutine -> open region starts
@@ -322,6 +322,85 @@ internal static partial class LegacyParser
             {
                 if (ev.StkID != 0 && _stacks is not null && !_stacks.Contains(ev.StkID)) ev.StkID = 0;
                 return ev;
+            }
+        }
+
+        /// <summary>
+        /// Validation during the merge (PERF: it saves a pass over all events). The merge hands over each event as it
+        /// is merged; syscall exits that take their real exit time come with it and belong elsewhere in the final
+        /// order, which is the merged order with those exits merged in by (time, merged position). So events wait in
+        /// a window and are validated in final order once a window's worth of later events has been merged (or at
+        /// the end); an exit that belongs before an event already validated makes this fail, and so does an
+        /// inconsistency (the separate pass then reports it, with the times in ns).
+        /// </summary>
+        private sealed class ValidationOnTheWay(int count)
+        {
+            private const int Window = 1 << 14;
+            private readonly Validator _v = new(count, stacks: null);
+            private readonly LegacyEvent[] _ring = new LegacyEvent[Window];
+            private readonly int[] _ringIdx = new int[Window];
+            private int _head, _count;
+            private readonly List<(LegacyEvent Ev, int Idx)> _moved = []; // waiting exits, by (time, merged position)
+            private long _lastTs;
+            private int _lastIdx = -1;
+            private int _final; // final index of the next event validated
+
+            /// <summary>Whether it failed (the result is then unusable).</summary>
+            public bool Failed { get; private set; }
+
+            /// <summary>An event that keeps its place: merged position <paramref name="idx"/>, time in ticks.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Add(in LegacyEvent ev, int idx)
+            {
+                while (_count == Window)
+                {
+                    ValidateNext();
+                    if (Failed) return;
+                }
+                int slot = (_head + _count) & (Window - 1);
+                _ring[slot] = ev;
+                _ringIdx[slot] = idx;
+                _count++;
+            }
+
+            /// <summary>A syscall exit at merged position <paramref name="idx"/> whose time became its real exit time.</summary>
+            public void AddMoved(in LegacyEvent ev, int idx)
+            {
+                if (_lastIdx >= 0 && (ev.Ts < _lastTs || (ev.Ts == _lastTs && idx < _lastIdx)))
+                {
+                    Failed = true; // its place was passed already
+                    return;
+                }
+                int at = _moved.Count;
+                while (at > 0 && (_moved[at - 1].Ev.Ts > ev.Ts || (_moved[at - 1].Ev.Ts == ev.Ts && _moved[at - 1].Idx > idx))) at--;
+                _moved.Insert(at, (ev, idx));
+            }
+
+            /// <summary>Validates everything still waiting; the validator, or null if validation failed.</summary>
+            public Validator? Finish()
+            {
+                while (!Failed && (_count > 0 || _moved.Count > 0)) ValidateNext();
+                return Failed ? null : _v;
+            }
+
+            private void ValidateNext()
+            {
+                if (_moved.Count > 0)
+                {
+                    var (m, mIdx) = _moved[0];
+                    if (_count == 0 || m.Ts < _ring[_head].Ts || (m.Ts == _ring[_head].Ts && mIdx < _ringIdx[_head]))
+                    {
+                        _moved.RemoveAt(0);
+                        (_lastTs, _lastIdx) = (m.Ts, mIdx);
+                        if (!_v.TryStep(ref m, _final++)) Failed = true;
+                        return;
+                    }
+                }
+                ref var ev = ref _ring[_head];
+                (_lastTs, _lastIdx) = (ev.Ts, _ringIdx[_head]);
+                _head = (_head + 1) & (Window - 1);
+                _count--;
+                if (!_v.TryStep(ref ev, _final++)) Failed = true;
             }
         }
 
