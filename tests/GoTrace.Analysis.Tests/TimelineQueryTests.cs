@@ -278,13 +278,13 @@ public class TimelineQueryTests
     public void Cpu_samples_are_all_there_and_bucketed(string trace)
     {
         var ix = TimelineData.Index(trace);
-        var samples = new List<(long Time, long G)>();
+        var samples = new List<(long Time, long G, long P)>();
         using (var f = File.OpenRead(TestData.TracePath(trace)))
         {
             var r = TraceReader.Open(f);
             while (r.TryRead(out var ev))
             {
-                if (ev.Kind == EventKind.StackSample) samples.Add((ev.Time, ev.Goroutine));
+                if (ev.Kind == EventKind.StackSample) samples.Add((ev.Time, ev.Goroutine, ev.Proc));
             }
         }
         Assert.Equal(samples.Count, ix.TableSizes.Samples);
@@ -302,6 +302,12 @@ public class TimelineQueryTests
             var d = ix.QueryTrack(new TrackId(TrackKind.CpuSamples, g), ix.Start, ix.End + 1, 1_000_000);
             Assert.Equal(samples.Count(s => s.G == g), d.Instants.Sum(i => i.Count));
             Assert.All(d.Instants, i => Assert.Equal(g, i.Goroutine));
+        }
+        foreach (var p in samples.Select(s => s.P).Distinct())
+        {
+            var d = ix.QueryTrack(new TrackId(TrackKind.CpuSamples, p, 1), ix.Start, ix.End + 1, 1_000_000);
+            Assert.Equal(samples.Count(s => s.P == p), d.Instants.Sum(i => i.Count));
+            Assert.All(d.Instants, i => Assert.Equal(p, i.Proc));
         }
         if (samples.Count > 0)
         {

@@ -313,6 +313,7 @@ public class TimelineTests
         Assert.Equal(ix.GoroutineCount, groups.Sum(g => g.Count));
         Assert.Equal(180, groups.Single(g => g.Name == "main.shortLived").Count); // 3 bursts of 20, 3 phases
         Assert.Equal(12, ix.Goroutines(nameContains: "lockcontender").Count);
+        Assert.Equal(byExec.Skip(5).Take(7).Select(g => g.Id), ix.Goroutines(GoroutineOrder.ExecTime, offset: 5, limit: 7).Select(g => g.Id));
         var sum = GoldenPages.Summary("blocking.go1.27.trace");
         Assert.Equal(sum.Goroutines.Values.Where(g => g.Name == "main.chanSender").Sum(g => g.Stats.ExecTime),
             groups.Single(g => g.Name == "main.chanSender").ExecTime);

@@ -372,7 +372,10 @@ internal sealed class CounterTrack
         Points = st.BFirstRaw[last] + keep;
     }
 
-    /// <summary>Builds the levels (aligned buckets of 2^shift ns from <paramref name="origin"/>), keeping those that thin out enough.</summary>
+    /// <summary>
+    /// Builds the levels (aligned buckets of 2^shift ns from <paramref name="origin"/>) and keeps those that thin out
+    /// enough; <see cref="CommitLevels"/> stores them. Only reads the store, so several tracks can build at once.
+    /// </summary>
     public void BuildLevels(RecordStore st, long origin, long end, PyramidOptions o)
     {
         if (Points <= o.MinRawItems) return;
@@ -403,21 +406,28 @@ internal sealed class CounterTrack
             }
         }
         long lastKept = Points;
-        var shifts = new List<int>();
-        var streams = new List<int>();
+        _built = [];
         foreach (var l in levels)
         {
             // Counter levels are small (at most one bucket per 2^shift ns): keep every one that halves the one below.
             if (l.Count <= lastKept * Math.Max(0.5, o.KeepRatio))
             {
-                shifts.Add(l.Shift);
-                streams.Add(l.Buffer.CommitTo(st));
+                _built.Add((l.Shift, l.Buffer));
                 lastKept = l.Count;
                 if (l.Count <= o.TopItems) break;
             }
         }
-        LevelShifts = [.. shifts];
-        LevelStreams = [.. streams];
+    }
+
+    private List<(int Shift, BlockBuffer Buffer)>? _built;
+
+    /// <summary>Stores the levels made by <see cref="BuildLevels"/>.</summary>
+    public void CommitLevels(RecordStore st)
+    {
+        if (_built is null) return;
+        LevelShifts = _built.Select(b => b.Shift).ToArray();
+        LevelStreams = _built.Select(b => b.Buffer.CommitTo(st)).ToArray();
+        _built = null;
     }
 
     private static void Cascade(List<CounterLevelWriter> levels, int k, long t, long[] min, long[] max, long[] last,

@@ -155,9 +155,11 @@ public sealed partial class TimelineIndex
 
     /// <summary>
     /// Goroutines, optionally only those of group <paramref name="group"/> (exact name) or whose name contains
-    /// <paramref name="nameContains"/>, in the given order (times: largest first; ties by ID).
+    /// <paramref name="nameContains"/>, in the given order (times: largest first; ties by ID), from
+    /// <paramref name="offset"/>, at most <paramref name="limit"/>.
     /// </summary>
-    public List<GoroutineInfo> Goroutines(GoroutineOrder order = GoroutineOrder.Id, string? group = null, string? nameContains = null)
+    public List<GoroutineInfo> Goroutines(GoroutineOrder order = GoroutineOrder.Id, string? group = null, string? nameContains = null,
+        int offset = 0, int limit = int.MaxValue)
     {
         var idx = new List<int>();
         int groupId = group is null ? -1 : StringsTable.Find(group);
@@ -186,7 +188,7 @@ public sealed partial class TimelineIndex
             GoroutineOrder.SyscallTime => Desc(GoroutineState.Syscall),
             _ => byId,
         });
-        return idx.Select(Info).ToList();
+        return idx.Skip(offset).Take(limit).Select(Info).ToList();
     }
 
     /// <summary>Goroutine groups (by name), largest execution time first.</summary>

@@ -147,7 +147,12 @@ public sealed partial class TimelineIndex
         bool logs = id.Kind == TrackKind.Logs;
         int n = logs ? LogTable.Length : SampleTable.Length;
         long TimeAt(int i) => logs ? LogTable[i].Time : SampleTable[i].Time;
-        long GAt(int i) => logs ? LogTable[i].Goroutine : SampleTable[i].Goroutine;
+        long GAt(int i) => id.Lane switch
+        {
+            1 => logs ? LogTable[i].Proc : SampleTable[i].Proc,
+            2 => logs ? LogTable[i].Thread : SampleTable[i].Thread,
+            _ => logs ? LogTable[i].Goroutine : SampleTable[i].Goroutine,
+        };
         int Lower(int lo, int hi, long t)
         {
             while (lo < hi)

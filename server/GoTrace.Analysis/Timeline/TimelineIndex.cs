@@ -179,9 +179,13 @@ public sealed partial class TimelineIndex
         spanTracks.AddRange(BuildLanes());
 
         // Pyramids (in parallel: each reads its raw stream and fills its own buffers), then committed in order.
+        // The counters first: the goroutine counter is the longest single job.
         var results = new PyramidBuilder.Result[spanTracks.Count];
-        Parallel.For(0, spanTracks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => results[i] = PyramidBuilder.Build(Store, spanTracks[i].Stream, Start, End, Options));
+        Parallel.For(0, Counters.Length + spanTracks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            if (i < Counters.Length) Counters[i].BuildLevels(Store, Start, End, Options);
+            else results[i - Counters.Length] = PyramidBuilder.Build(Store, spanTracks[i - Counters.Length].Stream, Start, End, Options);
+        });
         for (int i = 0; i < spanTracks.Count; i++)
         {
             var t = spanTracks[i];
@@ -205,7 +209,7 @@ public sealed partial class TimelineIndex
                 Gor[i].Spans = r.RawCount;
             }
         }
-        foreach (var c in Counters) c.BuildLevels(Store, Start, End, Options);
+        foreach (var c in Counters) c.CommitLevels(Store);
         Store.Trim();
 
         // The list of tracks, for the UI.

@@ -23,9 +23,9 @@ public enum TrackKind : byte
     Tasks,
     /// <summary>A counter (<see cref="CounterKind"/> as Id): one or more series, downsampled.</summary>
     Counter,
-    /// <summary>CPU profile samples as instants; Id = −1 for all, or a goroutine ID.</summary>
+    /// <summary>CPU profile samples as instants; Id = −1 for all, else only those of goroutine (Lane 0), proc (Lane 1) or thread (Lane 2) Id.</summary>
     CpuSamples,
-    /// <summary>User log messages as instants; Id = −1 for all, or a goroutine ID.</summary>
+    /// <summary>User log messages as instants; Id = −1 for all, else only those of goroutine (Lane 0), proc (Lane 1) or thread (Lane 2) Id.</summary>
     Logs,
 }
 
