@@ -113,7 +113,6 @@ internal sealed class LegacyProcStream
     }
 
     /// <summary>The next event (Local types as recorded, time in ticks) into <paramref name="ev"/>; false when the P has no more.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(ref LegacyEvent ev)
     {
         if (_samples is not null) return NextSample(ref ev);
@@ -367,7 +366,6 @@ internal sealed class LegacyEventReader
     public int Index { get; private set; }
 
     /// <summary>The next event into <paramref name="ev"/>; false at the end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(out LegacyEvent ev)
     {
         ev = default;
@@ -375,7 +373,6 @@ internal sealed class LegacyEventReader
     }
 
     /// <summary>The next event into <paramref name="ev"/> (every field is written); false at the end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool NextInto(ref LegacyEvent ev)
     {
         if (_movedNext == _moved.Length && !_hasBase)
