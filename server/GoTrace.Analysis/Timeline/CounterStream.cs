@@ -389,20 +389,26 @@ internal sealed class CounterTrack
             if ((1L << sh) >= duration || sh >= 60) break;
         }
         int n = Series.Length;
-        var cMin = new long[n];
-        var cMax = new long[n];
-        var cLast = new long[n];
+        // Scratch per level: the bucket a level closes is copied there and fed to the level above.
+        var sMin = new long[levels.Count + 1][];
+        var sMax = new long[levels.Count + 1][];
+        var sLast = new long[levels.Count + 1][];
+        for (int k = 0; k <= levels.Count; k++)
+        {
+            sMin[k] = new long[n];
+            sMax[k] = new long[n];
+            sLast[k] = new long[n];
+        }
         var r = new CounterReader(st, Stream, st.SFirst[Stream], n, Ops);
         while (r.Read())
         {
-            Cascade(levels, 0, r.Time, r.Values, r.Values, r.Values, cMin, cMax, cLast);
+            Cascade(levels, 0, r.Time, r.Values, r.Values, r.Values, sMin, sMax, sLast);
         }
         for (int k = 0; k < levels.Count; k++)
         {
-            if (levels[k].Finish(out long cs, cMin, cMax, cLast) && k + 1 < levels.Count)
+            if (levels[k].Finish(out long cs, sMin[k], sMax[k], sLast[k]) && k + 1 < levels.Count)
             {
-                var (a, b, c) = ((long[])cMin.Clone(), (long[])cMax.Clone(), (long[])cLast.Clone());
-                Cascade(levels, k + 1, cs, a, b, c, cMin, cMax, cLast);
+                Cascade(levels, k + 1, cs, sMin[k], sMax[k], sLast[k], sMin, sMax, sLast);
             }
         }
         long lastKept = Points;
@@ -431,16 +437,16 @@ internal sealed class CounterTrack
     }
 
     private static void Cascade(List<CounterLevelWriter> levels, int k, long t, long[] min, long[] max, long[] last,
-        long[] cMin, long[] cMax, long[] cLast)
+        long[][] sMin, long[][] sMax, long[][] sLast)
     {
         while (k < levels.Count)
         {
-            if (!levels[k].Add(t, min, max, last, out long cs, cMin, cMax, cLast)) return;
-            // A bucket closed at level k: it feeds level k+1 (the buffers are reused one level up, so copy).
+            // A bucket closed at level k lands in scratch k and feeds level k+1.
+            if (!levels[k].Add(t, min, max, last, out long cs, sMin[k], sMax[k], sLast[k])) return;
             t = cs;
-            min = (long[])cMin.Clone();
-            max = (long[])cMax.Clone();
-            last = (long[])cLast.Clone();
+            min = sMin[k];
+            max = sMax[k];
+            last = sLast[k];
             k++;
         }
     }

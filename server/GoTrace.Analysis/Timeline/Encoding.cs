@@ -63,7 +63,7 @@ internal sealed class ByteArena
     private byte[][] _pages = new byte[4][];
     private int _count, _used = PageSize;
 
-    /// <summary>Bytes held (pages allocated).</summary>
+    /// <summary>Bytes held (pages allocated; a full page may end with a few unused bytes).</summary>
     public long Bytes
     {
         get
@@ -80,7 +80,7 @@ internal sealed class ByteArena
         if (data.Length > PageSize) throw new ArgumentException("block larger than a page");
         if (_used + data.Length > PageSize)
         {
-            if (_count > 0 && _used < PageSize) Array.Resize(ref _pages[_count - 1], _used);
+            // The unused tail of the full page (less than one block) stays: trimming would copy the whole page.
             if (_count == _pages.Length) Array.Resize(ref _pages, _count * 2);
             _pages[_count++] = new byte[PageSize];
             _used = 0;

@@ -29,7 +29,7 @@ internal sealed class RecordStore : IBlockSink
         public long Start, FirstRaw, Offset;
     }
 
-    private Growable<BuildBlock> _build = new(1024);
+    private ChunkedList<BuildBlock>? _build = new(); // chunked: growing never copies
     private bool _frozen;
 
     // Frozen index: blocks sorted by stream, then time.
@@ -60,7 +60,7 @@ internal sealed class RecordStore : IBlockSink
         long off = Arena.Append(bytes);
         if (!_frozen)
         {
-            ref var b = ref _build.Add();
+            ref var b = ref _build!.AddRef();
             b.Stream = stream;
             b.Count = count;
             b.Start = start;
@@ -95,9 +95,10 @@ internal sealed class RecordStore : IBlockSink
     {
         if (_frozen) return;
         _frozen = true;
-        int n = _build.Count;
+        var build = _build!;
+        int n = checked((int)build.Count);
         Array.Clear(SCount, 0, Streams);
-        for (int i = 0; i < n; i++) SCount[_build.Items[i].Stream]++;
+        for (int i = 0; i < n; i++) SCount[build[i].Stream]++;
         int acc = 0;
         for (int s = 0; s < Streams; s++)
         {
@@ -109,7 +110,7 @@ internal sealed class RecordStore : IBlockSink
         for (int s = 0; s < Streams; s++) next[s] = SFirst[s];
         for (int i = 0; i < n; i++)
         {
-            ref var b = ref _build.Items[i];
+            ref var b = ref build[i];
             int k = next[b.Stream]++;
             BStart[k] = b.Start;
             BOffset[k] = b.Offset;
@@ -117,7 +118,7 @@ internal sealed class RecordStore : IBlockSink
             BCount[k] = (byte)b.Count;
         }
         Blocks = n;
-        _build = default;
+        _build = null;
     }
 
     /// <summary>Releases spare capacity once everything is written.</summary>

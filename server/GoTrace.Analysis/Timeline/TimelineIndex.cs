@@ -178,38 +178,48 @@ public sealed partial class TimelineIndex
 
         spanTracks.AddRange(BuildLanes());
 
-        // Pyramids (in parallel: each reads its raw stream and fills its own buffers), then committed in order.
-        // The counters first: the goroutine counter is the longest single job.
+        // Pyramids: built in parallel batches (each job reads its raw stream and fills its own buffers), each batch
+        // then committed in order, so at most one batch of level buffers is held. The counters go in the first batch.
+        int jobs = Counters.Length + spanTracks.Count, batch = Math.Max(16, 4 * Environment.ProcessorCount);
         var results = new PyramidBuilder.Result[spanTracks.Count];
-        Parallel.For(0, Counters.Length + spanTracks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        for (int from = 0; from < jobs; from += batch)
         {
-            if (i < Counters.Length) Counters[i].BuildLevels(Store, Start, End, Options);
-            else results[i - Counters.Length] = PyramidBuilder.Build(Store, spanTracks[i - Counters.Length].Stream, Start, End, Options);
-        });
-        for (int i = 0; i < spanTracks.Count; i++)
-        {
-            var t = spanTracks[i];
-            var r = results[i];
-            t.RawCount = r.RawCount;
-            if (r.Levels is { } lv)
+            int to = Math.Min(jobs, from + batch);
+            Parallel.For(from, to, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
-                var res = new long[lv.Count];
-                var streams = new int[lv.Count];
-                for (int k = 0; k < lv.Count; k++)
+                if (i < Counters.Length) Counters[i].BuildLevels(Store, Start, End, Options);
+                else results[i - Counters.Length] = PyramidBuilder.Build(Store, spanTracks[i - Counters.Length].Stream, Start, End, Options);
+            });
+            for (int j = from; j < to; j++)
+            {
+                if (j < Counters.Length)
                 {
-                    res[k] = lv[k].Res;
-                    streams[k] = lv[k].Buffer.CommitTo(Store);
+                    Counters[j].CommitLevels(Store);
+                    continue;
                 }
-                t.Levels = new SpanLevels(res, streams);
-            }
-            results[i] = null!;
-            if (i < Gor.Length)
-            {
-                Gor[i].Totals = r.Totals;
-                Gor[i].Spans = r.RawCount;
+                int i = j - Counters.Length;
+                var t = spanTracks[i];
+                var r = results[i];
+                t.RawCount = r.RawCount;
+                if (r.Levels is { } lv)
+                {
+                    var res = new long[lv.Count];
+                    var streams = new int[lv.Count];
+                    for (int k = 0; k < lv.Count; k++)
+                    {
+                        res[k] = lv[k].Res;
+                        streams[k] = lv[k].Buffer.CommitTo(Store);
+                    }
+                    t.Levels = new SpanLevels(res, streams);
+                }
+                results[i] = null!;
+                if (i < Gor.Length)
+                {
+                    Gor[i].Totals = r.Totals;
+                    Gor[i].Spans = r.RawCount;
+                }
             }
         }
-        foreach (var c in Counters) c.CommitLevels(Store);
         Store.Trim();
 
         // The list of tracks, for the UI.
