@@ -263,60 +263,49 @@ internal static partial class LegacyParser
         }
 
         /// <summary>
-        /// Merges the per-P streams into one consistently ordered stream (Go's <c>parseEventBatches</c>), decoding
-        /// the batches lazily, then checks the times and finds the syscall exits that take their real exit time.
-        /// Returns the store of the merged order; times are still in ticks.
+        /// The merge's state (Go's <c>parseEventBatches</c>): the Ps, the frontier, the goroutine states, the merged
+        /// order so far, and the post-merge checks made on the fly. PERF: one <see cref="Step"/> per merged event, so
+        /// that the runtime optimizes the loop body with its profile.
         /// </summary>
-        /// <param name="validated">
-        /// The validation, done on the way (<see cref="ValidationOnTheWay"/>); null if it could not be done there
-        /// or found an inconsistency (the separate pass then reports it, with the times in ns).
-        /// </param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private LegacyEventStore MergeBatches(out Validator? validated)
+        private sealed class Merger
         {
-            // The samples were written late and out of order; put them in the order of their own timestamps.
-            // Same algorithm as Go's slices.SortFunc, so samples with equal times keep Go's order.
-            var samples = _cpuSamples.ToArray();
-            _cpuSamples.Clear();
-            GoSort.SortFunc(samples.AsSpan(), static (a, b) => a.Ts.CompareTo(b.Ts));
-            Action<int> checkBatch = CheckBatch;
+            private readonly Proc[] _all;
+            private readonly AvailableProcs _available;
+            private readonly Frontier _frontier = new();
+            private readonly ULongMap<GEntry> _gs = new();
 
-            // Go collects the Ps by iterating over a map, so their order — which decides ties between events
-            // with equal tick times, the order batches are decoded in (and so the numbering of user log
-            // messages) — is random there. Here: ascending P ID, then the CPU-sample pseudo-P, always last as in Go.
-            var pids = _batches.Keys.ToArray();
-            Array.Sort(pids);
-            var all = new Proc[pids.Length + 1];
-            for (int i = 0; i < pids.Length; i++)
+            // The merged order: one P index per event.
+            public byte[]? Order8;
+            public int[]? Order32;
+            public int Count;
+            private int _capacity;
+
+            // The post-merge checks, made on the fly; their errors come after the merge's own.
+            public bool TimeOrderBroken;
+            public string? SyscallError;
+            private long _prevTs;
+            public bool HaveFirstBase;
+            public long FirstBaseTs;
+            public int FirstBaseIdx;
+            public readonly List<LegacyMovedExit> Moved = [];
+            public ValidationOnTheWay? Validation;
+
+            public Merger(Proc[] all, int capacity)
             {
-                var b = _batches[pids[i]];
-                var offs = b.Offsets.ToArray();
-                var stream = new LegacyProcStream(_data, offs, pids[i], _inlineIndex, b.Unchecked.ToArray(), checkBatch);
-                all[i] = new Proc { Index = i, Pid = pids[i], Offsets = offs, Stream = stream };
+                _all = all;
+                _available = new AvailableProcs(all);
+                // PERF: the merged order is one P index per event, sized exactly from pass 1's counts.
+                _capacity = capacity;
+                if (all.Length <= 256) Order8 = new byte[capacity];
+                else Order32 = new int[capacity];
+                Validation = new ValidationOnTheWay(capacity);
             }
-            all[^1] = new Proc { Index = pids.Length, Pid = LegacyTrace.ProfileP, Offsets = [], Stream = new LegacyProcStream(samples) };
-            _batches.Clear();
 
-            // PERF: the merged order is one P index per event, sized exactly from pass 1's counts.
-            int capacity = Math.Max(16, _eventCount + samples.Length);
-            byte[]? order8 = all.Length <= 256 ? new byte[capacity] : null;
-            int[]? order32 = order8 is null ? new int[capacity] : null;
-            int count = 0;
-
-            var gs = new ULongMap<GEntry>();
-            var frontier = new Frontier();
-            var available = new AvailableProcs(all);
-
-            // The post-merge checks, made on the fly; their errors come after the merge's own (see below).
-            bool timeOrderBroken = false, haveFirstBase = false;
-            long prevTs = 0, firstBaseTs = 0;
-            int firstBaseIdx = 0;
-            string? syscallError = null;
-            var moved = new List<LegacyMovedExit>();
-            ValidationOnTheWay? validation = new(capacity);
-
-            while (true)
+            /// <summary>Merges the next event; false when all Ps are exhausted.</summary>
+            public bool Step()
             {
+                var available = _available;
+                var all = _all;
                 // Offer the next event of every available P whose event may be ready (Go rescans all of them).
                 while (available.NextCandidate(out int i))
                 {
@@ -333,7 +322,7 @@ internal static partial class LegacyParser
                     }
                     if (proc.G != Unordered)
                     {
-                        ref var ge = ref gs.GetOrAdd(proc.G);
+                        ref var ge = ref _gs.GetOrAdd(proc.G);
                         if (!TransitionReady(ge, proc.Init))
                         {
                             // It waits for that goroutine's state to change.
@@ -343,17 +332,17 @@ internal static partial class LegacyParser
                         }
                     }
                     available.RemoveAt(i);
-                    frontier.Push(proc.Head.Ts, proc.Index);
+                    _frontier.Push(proc.Head.Ts, proc.Index);
                 }
 
-                if (frontier.Count == 0)
+                if (_frontier.Count == 0)
                 {
                     foreach (var p in all)
                         if (!p.Done) throw new TraceFormatException("no consistent ordering of events possible", "ordering legacy events");
-                    break;
+                    return false;
                 }
 
-                var from = all[frontier.Pop()];
+                var from = all[_frontier.Pop()];
                 from.HasHead = false;
                 ref var e = ref from.Head;
                 // The Local variants only matter for ordering.
@@ -364,25 +353,20 @@ internal static partial class LegacyParser
                     LegacyEv.GoSysExitLocal => LegacyEv.GoSysExit,
                     _ => e.Type,
                 };
-                int idx = count;
-                if (count == capacity)
-                {
-                    validation = null; // sized from the count
-                    capacity *= 2;
-                    if (order8 is not null) Array.Resize(ref order8, capacity);
-                    else Array.Resize(ref order32, capacity);
-                }
-                if (order8 is not null) order8[count++] = (byte)from.Index;
-                else order32![count++] = from.Index;
+                int idx = Count;
+                if (idx == _capacity) Grow();
+                if (Order8 is { } o8) o8[idx] = (byte)from.Index;
+                else Order32![idx] = from.Index;
+                Count = idx + 1;
 
                 // The dependency order must agree with the clocks (checked for the whole stream first).
-                if (idx > 0 && e.Ts < prevTs) timeOrderBroken = true;
-                prevTs = e.Ts;
+                if (idx > 0 && e.Ts < _prevTs) TimeOrderBroken = true;
+                _prevTs = e.Ts;
 
                 bool isMoved = false;
                 if (from.G != Unordered)
                 {
-                    ref var ge = ref gs.GetOrAdd(from.G);
+                    ref var ge = ref _gs.GetOrAdd(from.G);
                     // Only reachable with corrupt input: the state changed between building the frontier and popping it.
                     if (!TransitionReady(ge, from.Init))
                         throw new TraceFormatException("encountered impossible goroutine state transition", "ordering legacy events");
@@ -412,17 +396,17 @@ internal static partial class LegacyParser
                             ge.LastSysBlock = e.Ts;
                             break;
                         case LegacyEv.GoSysExit:
-                            isMoved = SysExit(ge.LastSysBlock, e, idx, moved, ref syscallError);
+                            isMoved = SysExit(ge.LastSysBlock, e, idx, Moved, ref SyscallError);
                             break;
                     }
                 }
-                if (!isMoved && !haveFirstBase)
+                if (!isMoved && !HaveFirstBase)
                 {
-                    haveFirstBase = true;
-                    firstBaseTs = e.Ts;
-                    firstBaseIdx = idx;
+                    HaveFirstBase = true;
+                    FirstBaseTs = e.Ts;
+                    FirstBaseIdx = idx;
                 }
-                if (validation is not null)
+                if (Validation is { } validation)
                 {
                     // The reader's normalization but the time (in ticks here; times only appear in messages).
                     if (e.Type == LegacyEv.GoSysExit) e.P = LegacyTrace.SyscallP;
@@ -433,28 +417,85 @@ internal static partial class LegacyParser
                         m.Ts = (long)e.A2;
                         validation.AddMoved(m, idx);
                     }
-                    if (validation.Failed) validation = null;
+                    if (validation.Failed) Validation = null;
                 }
                 available.Add(from);
+                return true;
             }
 
+            private void Grow()
+            {
+                Validation = null; // sized from the count
+                _capacity *= 2;
+                if (Order8 is not null) Array.Resize(ref Order8, _capacity);
+                else Array.Resize(ref Order32, _capacity);
+            }
+
+            /// <summary>The order arrays trimmed to the count.</summary>
+            public void Trim()
+            {
+                if (Order8 is not null && Order8.Length != Count) Array.Resize(ref Order8, Count);
+                if (Order32 is not null && Order32.Length != Count) Array.Resize(ref Order32, Count);
+            }
+        }
+
+        /// <summary>
+        /// Merges the per-P streams into one consistently ordered stream (Go's <c>parseEventBatches</c>), decoding
+        /// the batches lazily, then checks the times and finds the syscall exits that take their real exit time.
+        /// Returns the store of the merged order; times are still in ticks.
+        /// </summary>
+        /// <param name="validated">
+        /// The validation, done on the way (<see cref="ValidationOnTheWay"/>); null if it could not be done there
+        /// or found an inconsistency (the separate pass then reports it, with the times in ns).
+        /// </param>
+        private LegacyEventStore MergeBatches(out Validator? validated)
+        {
+            // The samples were written late and out of order; put them in the order of their own timestamps.
+            // Same algorithm as Go's slices.SortFunc, so samples with equal times keep Go's order.
+            var samples = _cpuSamples.ToArray();
+            _cpuSamples.Clear();
+            GoSort.SortFunc(samples.AsSpan(), static (a, b) => a.Ts.CompareTo(b.Ts));
+            Action<int> checkBatch = CheckBatch;
+
+            // Go collects the Ps by iterating over a map, so their order — which decides ties between events
+            // with equal tick times, the order batches are decoded in (and so the numbering of user log
+            // messages) — is random there. Here: ascending P ID, then the CPU-sample pseudo-P, always last as in Go.
+            var pids = _batches.Keys.ToArray();
+            Array.Sort(pids);
+            var all = new Proc[pids.Length + 1];
+            for (int i = 0; i < pids.Length; i++)
+            {
+                var b = _batches[pids[i]];
+                var offs = b.Offsets.ToArray();
+                var stream = new LegacyProcStream(_data, offs, pids[i], _inlineIndex, b.Unchecked.ToArray(), checkBatch);
+                all[i] = new Proc { Index = i, Pid = pids[i], Offsets = offs, Stream = stream };
+            }
+            all[^1] = new Proc { Index = pids.Length, Pid = LegacyTrace.ProfileP, Offsets = [], Stream = new LegacyProcStream(samples) };
+            _batches.Clear();
+
+            var m = new Merger(all, Math.Max(16, _eventCount + samples.Length));
+            while (m.Step())
+            {
+            }
+            m.Trim();
+
             // (Timer goroutines decide a fake P that validation sees; their records may come after their events.)
-            validated = _timerGoroutines.Count == 0 ? validation?.Finish() : null;
-            if (timeOrderBroken) throw new TraceFormatException(TimeOrder, "ordering legacy events");
-            if (syscallError is not null) throw new TraceFormatException(syscallError, "ordering legacy events");
+            validated = _timerGoroutines.Count == 0 ? m.Validation?.Finish() : null;
+            if (m.TimeOrderBroken) throw new TraceFormatException(TimeOrder, "ordering legacy events");
+            if (m.SyscallError is not null) throw new TraceFormatException(m.SyscallError, "ordering legacy events");
 
             // Go's stable sort by time: the others are in time order already, so only the moved ones are sorted
             // (by time, then merged position) and merged in when read.
-            var movedArr = moved.ToArray();
+            var movedArr = m.Moved.ToArray();
             var movedAsc = new int[movedArr.Length];
             for (int k = 0; k < movedArr.Length; k++) movedAsc[k] = movedArr[k].Idx;
             Array.Sort(movedArr, static (x, y) => x.Ts != y.Ts ? x.Ts.CompareTo(y.Ts) : x.Idx.CompareTo(y.Idx));
 
             long minTs = 0;
-            if (movedArr.Length > 0 && (!haveFirstBase || movedArr[0].Ts < firstBaseTs || (movedArr[0].Ts == firstBaseTs && movedArr[0].Idx < firstBaseIdx)))
+            if (movedArr.Length > 0 && (!m.HaveFirstBase || movedArr[0].Ts < m.FirstBaseTs || (movedArr[0].Ts == m.FirstBaseTs && movedArr[0].Idx < m.FirstBaseIdx)))
                 minTs = movedArr[0].Ts;
-            else if (haveFirstBase)
-                minTs = firstBaseTs;
+            else if (m.HaveFirstBase)
+                minTs = m.FirstBaseTs;
 
             var pidsAll = new int[all.Length];
             var offsets = new int[all.Length][];
@@ -463,17 +504,15 @@ internal static partial class LegacyParser
                 pidsAll[i] = all[i].Pid;
                 offsets[i] = all[i].Offsets;
             }
-            if (order8 is not null && order8.Length != count) Array.Resize(ref order8, count);
-            if (order32 is not null && order32.Length != count) Array.Resize(ref order32, count);
             return new LegacyEventStore
             {
                 Data = _data,
                 Pids = pidsAll,
                 Offsets = offsets,
                 Samples = samples,
-                Order8 = order8,
-                Order32 = order32,
-                Count = count,
+                Order8 = m.Order8,
+                Order32 = m.Order32,
+                Count = m.Count,
                 Moved = movedArr,
                 MovedAsc = movedAsc,
                 InlineIndex = _inlineIndex,
