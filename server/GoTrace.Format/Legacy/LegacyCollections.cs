@@ -274,3 +274,68 @@ internal sealed class StackIdSet
         return _other is not null && _other.Contains(id);
     }
 }
+
+/// <summary>
+/// The converter's per-P facts: the thread a P runs on (while it runs) and whether the P was seen. Dense arrays
+/// for the small P IDs, dictionaries for the rest. (Not generic: PERF, generic instantiations over primitive types
+/// are not precompiled and start in unoptimized code.)
+/// </summary>
+internal sealed class ProcThreads
+{
+    private const int Dense = 1024;
+    private readonly long[] _thread = new long[Dense + 1];
+    private readonly bool[] _running = new bool[Dense + 1];
+    private readonly bool[] _seen = new bool[Dense + 1];
+    private Dictionary<long, long>? _otherThread;
+    private HashSet<long>? _otherSeen;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDense(long p) => (ulong)(p + 1) <= Dense;
+
+    /// <summary>P <paramref name="p"/> now runs on thread <paramref name="m"/>.</summary>
+    public void SetThread(long p, long m)
+    {
+        if (IsDense(p))
+        {
+            _thread[p + 1] = m;
+            _running[p + 1] = true;
+        }
+        else (_otherThread ??= [])[p] = m;
+    }
+
+    /// <summary>The thread of <paramref name="p"/>, if it has one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetThread(long p, out long m)
+    {
+        if (IsDense(p))
+        {
+            m = _thread[p + 1];
+            return _running[p + 1];
+        }
+        m = 0;
+        return _otherThread is not null && _otherThread.TryGetValue(p, out m);
+    }
+
+    /// <summary>P <paramref name="p"/> stopped: it has no thread.</summary>
+    public void RemoveThread(long p)
+    {
+        if (IsDense(p))
+        {
+            _thread[p + 1] = 0;
+            _running[p + 1] = false;
+        }
+        else _otherThread?.Remove(p);
+    }
+
+    /// <summary>Marks <paramref name="p"/> as seen; whether it had been seen before.</summary>
+    public bool See(long p)
+    {
+        if (IsDense(p))
+        {
+            bool was = _seen[p + 1];
+            _seen[p + 1] = true;
+            return was;
+        }
+        return !(_otherSeen ??= []).Add(p);
+    }
+}

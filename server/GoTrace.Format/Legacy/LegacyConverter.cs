@@ -42,10 +42,9 @@ internal sealed class LegacyConverter
     private int _curIndex;
     private bool _preInit = true;
     private readonly HashSet<ulong> _createdPreInit = [];
-    private readonly Queue<Event> _extra = new();
+    private readonly EventQueue _extra = new();
     private readonly Dictionary<ulong, (byte[] Name, ulong Parent)> _tasks = [];
-    private readonly ProcMap<bool> _seenProcs = new();
-    private readonly ProcMap<long> _procMs = new();
+    private readonly ProcThreads _procs = new();
     private long _lastTs = -1;
     private ulong _lastStwReason;
     private int _syncs;
@@ -124,11 +123,7 @@ internal sealed class LegacyConverter
     {
         while (true)
         {
-            if (_extra.Count > 0)
-            {
-                ev = _extra.Dequeue();
-                break;
-            }
+            if (_extra.TryPop(out ev)) break;
             if (_hasCur) _hasCur = false; // the first event, read ahead
             else
             {
@@ -219,28 +214,26 @@ internal sealed class LegacyConverter
                 ev = default;
                 return false;
             case LegacyEv.ProcStart:
-                _procMs.Set(p, unchecked((long)le.A0));
-                if (_seenProcs.ContainsKey(p))
+                _procs.SetThread(p, unchecked((long)le.A0));
+                if (_procs.See(p))
                 {
                     type = Ev.ProcStart;
                     (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
                 }
                 else
                 {
-                    _seenProcs.Set(p, true);
                     type = Ev.ProcStatus;
                     (a0, a1, a2, a3) = ((ulong)p, PRunning, 0, 0);
                 }
                 break;
             case LegacyEv.ProcStop:
-                if (_seenProcs.ContainsKey(p))
+                if (_procs.See(p))
                 {
                     type = Ev.ProcStop;
                     (a0, a1, a2, a3) = ((ulong)p, 0, 0, 0);
                 }
                 else
                 {
-                    _seenProcs.Set(p, true);
                     type = Ev.ProcStatus;
                     (a0, a1, a2, a3) = ((ulong)p, PIdle, 0, 0);
                 }
@@ -272,8 +265,8 @@ internal sealed class LegacyConverter
         }
 
         long mt = -1;
-        if (p != -1 && _procMs.TryGetValue(p, out long thread)) mt = thread;
-        if (le.Type == LegacyEv.ProcStop) _procMs.Remove(p);
+        if (p != -1 && _procs.TryGetThread(p, out long thread)) mt = thread;
+        if (le.Type == LegacyEv.ProcStop) _procs.RemoveThread(p);
         ev = default;
         ev.Type = type;
         ev.Kind = Ordering.KindOf(type);
@@ -314,7 +307,7 @@ internal sealed class LegacyConverter
                     {
                         var st = Make(Ev.GoStatus, le.Ts, -1, -1, -1, gid, ulong.MaxValue, GRunnable);
                         States(ref st, GoState.Undetermined, GoState.Runnable);
-                        _extra.Enqueue(st);
+                        _extra.PushRef() = st;
                     }
                     _createdPreInit.Clear();
                     return false;
@@ -332,9 +325,9 @@ internal sealed class LegacyConverter
             case LegacyEv.GoStartLabel:
             {
                 // Go reads the thread map without a presence check here: no thread means 0, not -1.
-                long m0 = _procMs.Get(p);
+                long m0 = _procs.TryGetThread(p, out long pm) ? pm : 0;
                 var label = Make(Ev.GoLabel, le.Ts, m0, p, (long)le.G, le.A2);
-                _extra.Enqueue(label);
+                _extra.PushRef() = label;
                 ev = Make(Ev.GoStart, le.Ts, m0, p, (long)le.G, le.A0, le.A1, le.A2, le.A3);
                 States(ref ev, GoState.Runnable, GoState.Running);
                 return true;
@@ -350,13 +343,13 @@ internal sealed class LegacyConverter
                 }
                 // A syscall that did not block becomes a 1 ns begin/end pair; as for GoStartLabel, Go reads the
                 // thread map without a presence check (0 when the P has no thread).
-                long m0 = _procMs.Get(p);
+                long m0 = _procs.TryGetThread(p, out long pm) ? pm : 0;
                 long g0 = (long)le.G;
                 ev = Make(Ev.GoSyscallBegin, le.Ts, m0, p, g0, 0, le.StkID);
                 States(ref ev, GoState.Running, GoState.Syscall);
                 var end = Make(Ev.GoSyscallEnd, le.Ts + 1, m0, p, g0);
                 States(ref end, GoState.Syscall, GoState.Running);
-                _extra.Enqueue(end);
+                _extra.PushRef() = end;
                 return true;
             }
             case LegacyEv.GoWaiting:
