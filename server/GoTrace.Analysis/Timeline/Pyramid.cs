@@ -128,7 +128,7 @@ public sealed record PyramidOptions
     public int MinRawItems { get; init; } = 256;
 
     /// <summary>A level is kept only if it has at most this fraction of the items of the level below that was kept.</summary>
-    public double KeepRatio { get; init; } = 0.35;
+    public double KeepRatio { get; init; } = 0.5;
 
     /// <summary>No coarser level is built once a kept level has at most this many items.</summary>
     public int TopItems { get; init; } = 64;
