@@ -206,8 +206,6 @@ internal sealed class ProcMap<T> where T : struct
 
     public T Get(long p) => TryGetValue(p, out var v) ? v : default;
 
-    public bool ContainsKey(long p) => TryGetValue(p, out _);
-
     /// <summary>The value of <paramref name="p"/>, added as default if absent; valid until the next change of the map.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T GetOrAdd(long p)
@@ -219,30 +217,6 @@ internal sealed class ProcMap<T> where T : struct
             return ref _values[i];
         }
         return ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_other ??= [], p, out _);
-    }
-
-    public void Set(long p, T value)
-    {
-        if (IsDense(p))
-        {
-            int i = (int)(p + 1);
-            _values[i] = value;
-            _present[i] = true;
-            return;
-        }
-        (_other ??= [])[p] = value;
-    }
-
-    public void Remove(long p)
-    {
-        if (IsDense(p))
-        {
-            int i = (int)(p + 1);
-            _values[i] = default;
-            _present[i] = false;
-            return;
-        }
-        _other?.Remove(p);
     }
 }
 
