@@ -67,11 +67,11 @@ if [ "${1:-}" = --make-traces ]; then
   shift
   (cd "$out_root/programs/gcstart" && GOFLAGS=-mod=mod GOPROXY=off go build -trimpath -o "$scratch/gcstart" .)
   made=false
-  for attempt in $(seq 1 40); do
+  for attempt in $(seq 1 150); do
     GODEBUG=traceadvanceperiod=5000000 "$scratch/gcstart" "$scratch/gcstart.trace"
     size=$(stat -c %s "$scratch/gcstart.trace")
     # first generation: a mark-assist RangeActive whose context goroutine is not the assisting one
-    if [ "$size" -lt 100000 ] && go tool trace -d=parsed "$scratch/gcstart.trace" 2>/dev/null | awk '
+    if [ "$size" -lt 120000 ] && go tool trace -d=parsed "$scratch/gcstart.trace" 2>/dev/null | awk '
         /Sync Time/ { s++ }
         s <= 1 && /RangeActive/ && /GC mark assist/ { g = $3; sub("G=", "", g); sc = $0; sub(/.*Goroutine\(/, "", sc); sub(/\).*/, "", sc);
                                                      if (g != sc && g != "-1") found = 1 }
@@ -83,7 +83,7 @@ if [ "${1:-}" = --make-traces ]; then
       break
     fi
   done
-  $made || { echo "gcstart: no suitable run in 40 attempts" >&2; exit 1; }
+  $made || { echo "gcstart: no suitable run in 150 attempts" >&2; exit 1; }
 fi
 
 if [ $# -gt 0 ]; then

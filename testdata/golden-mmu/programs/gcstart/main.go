@@ -5,7 +5,8 @@
 // (testdata/tools/capture-mmu.sh keeps only runs where that happened). GC workers run several times, and
 // GOMAXPROCS changes once, so the background-worker and per-P paths are exercised too.
 //
-// Work amounts are fixed, so the program always terminates.
+// Work amounts are fixed, so the program always terminates. An optional second argument (a duration, e.g. 3s)
+// keeps tracing that much longer, for a large GC-heavy trace to time the MMU computation on.
 package main
 
 import (
@@ -45,9 +46,18 @@ func churn(id int, stop *atomic.Bool, wg *sync.WaitGroup) {
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: gcstart OUTPUT")
+	if len(os.Args) != 2 && len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: gcstart OUTPUT [EXTRA-DURATION]")
 		os.Exit(2)
+	}
+	var extra time.Duration
+	if len(os.Args) == 3 {
+		d, err := time.ParseDuration(os.Args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gcstart:", err)
+			os.Exit(2)
+		}
+		extra = d
 	}
 	runtime.GOMAXPROCS(2)
 	debug.SetGCPercent(10)
@@ -69,7 +79,7 @@ func main() {
 	runtime.GOMAXPROCS(1)
 	time.Sleep(3 * time.Millisecond)
 	runtime.GOMAXPROCS(2)
-	time.Sleep(4 * time.Millisecond)
+	time.Sleep(4*time.Millisecond + extra)
 	stop.Store(true)
 	wg.Wait()
 	trace.Stop()
