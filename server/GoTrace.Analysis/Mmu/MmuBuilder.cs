@@ -24,7 +24,7 @@ internal enum MmuRecordKind : byte
 }
 
 /// <summary>
-/// One event that matters for mutator utilization under some flag set: 24 bytes, kept in one growing array.
+/// One event that matters for mutator utilization under some flag set: 24 bytes.
 /// </summary>
 internal struct MmuRecord
 {
@@ -60,7 +60,9 @@ internal struct MmuRecord
 /// </summary>
 public sealed class MmuBuilder : IPrefixConsumer
 {
-    private MmuRecord[] _records = new MmuRecord[256];
+    // Records in chunks of ChunkSize (no copying as they grow, no large-object-heap arrays).
+    internal const int ChunkShift = 11, ChunkSize = 1 << ChunkShift;
+    private readonly List<MmuRecord[]> _chunks = new();
     private int _count;
     private int _checkpoint;
 
@@ -200,21 +202,28 @@ public sealed class MmuBuilder : IPrefixConsumer
 
     private void Push(in MmuRecord r)
     {
-        if (_count == _records.Length) Array.Resize(ref _records, _records.Length * 2);
-        _records[_count++] = r;
+        int chunk = _count >> ChunkShift;
+        if (chunk == _chunks.Count) _chunks.Add(new MmuRecord[ChunkSize]);
+        _chunks[chunk][_count & (ChunkSize - 1)] = r;
+        _count++;
     }
 
     /// <inheritdoc/>
     public void Checkpoint() => _checkpoint = _count;
 
     /// <inheritdoc/>
-    public void Rollback() => _count = _checkpoint;
+    public void Rollback()
+    {
+        _count = _checkpoint;
+        int chunks = (_count + ChunkSize - 1) >> ChunkShift;
+        _chunks.RemoveRange(chunks, _chunks.Count - chunks);
+    }
 
     /// <inheritdoc/>
     public void Complete(in PassEnd end)
     {
-        _result = new MmuTrace(_records, _count, end.RetainedEvents > 0, end.StartTime, end.EndTime);
-        _records = [];
+        _result = new MmuTrace(_chunks.ToArray(), _count, end.RetainedEvents > 0, end.StartTime, end.EndTime);
+        _chunks.Clear();
         _interest.Clear();
         _states.Clear();
     }

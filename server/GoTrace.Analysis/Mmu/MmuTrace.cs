@@ -24,9 +24,10 @@ public sealed class MutatorUtilization
     public IReadOnlyList<UtilPoint[]> Series { get; }
 
     /// <summary>
-    /// Go would have panicked on this trace (an event's P outside [0, GOMAXPROCS), or a series of a single point that
-    /// Go's band summary indexes out of range): Go's <c>/mmu</c> endpoints answer nothing. We skip the offending
-    /// event or series.
+    /// Computed with <see cref="MmuOptions.Go"/>: Go panics on this trace and flags (it indexes its per-P state with
+    /// an event's P outside [0, GOMAXPROCS), typically -1 when a GC worker leaves a syscall without a P), so Go's
+    /// <c>/mmu</c> endpoints answer nothing. We skip the offending event. (A single-point series, which Go's band
+    /// summary would index out of range, is reported by <see cref="MmuCurve.GoWouldCrash"/>.)
     /// </summary>
     public bool GoWouldCrash { get; }
 }
@@ -37,12 +38,12 @@ public sealed class MutatorUtilization
 /// </summary>
 public sealed class MmuTrace
 {
-    private readonly MmuRecord[] _records;
+    private readonly MmuRecord[][] _chunks;
     private readonly int _count;
 
-    internal MmuTrace(MmuRecord[] records, int count, bool hasEvents, long startTime, long endTime)
+    internal MmuTrace(MmuRecord[][] chunks, int count, bool hasEvents, long startTime, long endTime)
     {
-        _records = records;
+        _chunks = chunks;
         _count = count;
         HasEvents = hasEvents;
         StartTime = startTime;
@@ -61,7 +62,12 @@ public sealed class MmuTrace
     /// <summary>Number of events kept (for diagnostics).</summary>
     public int RecordCount => _count;
 
-    internal ReadOnlySpan<MmuRecord> Records => _records.AsSpan(0, _count);
+    /// <summary>The records, chunk by chunk.</summary>
+    internal IEnumerable<ReadOnlyMemory<MmuRecord>> Chunks()
+    {
+        for (int i = 0, left = _count; left > 0; i++, left -= MmuBuilder.ChunkSize)
+            yield return _chunks[i].AsMemory(0, Math.Min(left, MmuBuilder.ChunkSize));
+    }
 
     /// <summary>The utilization functions for <paramref name="flags"/> (see <see cref="MmuOptions"/> for the difference).</summary>
     public MutatorUtilization Utilization(UtilFlags flags, MmuOptions? options = null) =>

@@ -49,140 +49,176 @@ internal static class UtilizationBuilder
         var procs = new List<(long Time, long N)>();
         var inGC = new HashSet<long>();
         var bgMark = new HashSet<long>();
-        // Correct mode: whether a worker's latest label makes it count (Go counts every member of bgMark).
+        // Correct mode: whether a worker's latest label makes it count (Go counts every member of bgMark), and the
+        // P on which each goroutine counted as GC (an assist or a worker) has its count, to take it back from there
+        // (Go takes it back from the P of the event that stops the goroutine, which may be another one, or none).
         var bgActive = new Dictionary<long, bool>();
+        var counted = new Dictionary<long, int>();
         int stw = 0;
         bool crash = false;
 
-        foreach (ref readonly var r in trace.Records)
+        foreach (var chunk in trace.Chunks())
         {
-            if (r.Kind == MmuRecordKind.Procs)
+            foreach (ref readonly var r in chunk.Span)
             {
-                // Go converts the uint64 metric to int; GOMAXPROCS never comes near int's range.
-                int n = (int)Math.Clamp(r.Value, 0, int.MaxValue);
-                if (ps.Count > n)
+                if (r.Kind == MmuRecordKind.Procs)
                 {
-                    if (perProc)
-                        for (int i = n; i < ps.Count; i++) output[ps[i].Series].Add(r.Time, 0);
-                    ps.RemoveRange(n, ps.Count - n);
-                }
-                while (ps.Count < n)
-                {
-                    int series = 0;
-                    if (perProc || output.Count == 0)
+                    // Go converts the uint64 metric to int; GOMAXPROCS never comes near int's range.
+                    int n = (int)Math.Clamp(r.Value, 0, int.MaxValue);
+                    if (ps.Count > n)
                     {
-                        series = output.Count;
-                        var list = new PointList();
-                        list.Add(r.Time, 1);
-                        output.Add(list);
+                        if (perProc)
+                            for (int i = n; i < ps.Count; i++) output[ps[i].Series].Add(r.Time, 0);
+                        ps.RemoveRange(n, ps.Count - n);
+                        // counts on removed Ps go with them (Ps added later start from 0)
+                        foreach (var (g, p) in counted)
+                            if (p >= n) counted.Remove(g);
                     }
-                    ps.Add(new PerP { Series = series });
-                }
-                if (procs.Count == 0 || procs[^1].N != n) procs.Add((r.Time, n));
-            }
-            if (ps.Count == 0) continue;
-
-            switch (r.Kind)
-            {
-                case MmuRecordKind.SweepActive:
-                case MmuRecordKind.AssistActive:
-                {
-                    if ((r.Bits & MmuRecord.FirstGeneration) == 0) break;   // later generations: already known
-                    // Go asks whether the event's goroutine is executing, not the assisting goroutine's: the tracer
-                    // reports assists of goroutines it has stopped from its own goroutine.
-                    bool executing = (r.Bits & (go ? MmuRecord.ContextExecuting : MmuRecord.ScopeExecuting)) != 0;
-                    bool retro = r.Kind == MmuRecordKind.AssistActive ? fAssist && executing : fSweep;
-                    if (retro && !perProc)
+                    while (ps.Count < n)
                     {
-                        // Active since the trace start: take 1/GOMAXPROCS off every point recorded so far.
-                        var s0 = output[0];
-                        int pi = 0;
-                        for (int k = 0; k < s0.Count; k++)
+                        int series = 0;
+                        if (perProc || output.Count == 0)
                         {
-                            while (pi < procs.Count - 1 && procs[pi + 1].Time < s0.Items[k].Time) pi++;
-                            double u = s0.Items[k].Util - 1.0 / procs[pi].N;
-                            if (u < 0) u = 0;
-                            s0.Items[k] = new UtilPoint(s0.Items[k].Time, u);
+                            series = output.Count;
+                            var list = new PointList();
+                            list.Add(r.Time, 1);
+                            output.Add(list);
                         }
+                        ps.Add(new PerP { Series = series });
                     }
-                    if (!go && r.Kind == MmuRecordKind.AssistActive && !executing)
+                    if (procs.Count == 0 || procs[^1].N != n) procs.Add((r.Time, n));
+                }
+                if (ps.Count == 0) continue;
+
+                switch (r.Kind)
+                {
+                    case MmuRecordKind.SweepActive:
+                    case MmuRecordKind.AssistActive:
                     {
-                        // The assisting goroutine is not running: it will count on its P when it runs. Go counts it on
-                        // the event's P now, and that count is never taken back.
-                        if (fAssist && r.Value != -1) inGC.Add(r.Value);
+                        if ((r.Bits & MmuRecord.FirstGeneration) == 0) break;   // later generations: already known
+                        // Go asks whether the event's goroutine is executing, not the assisting goroutine's: the tracer
+                        // reports assists of goroutines it has stopped from its own goroutine.
+                        bool executing = (r.Bits & (go ? MmuRecord.ContextExecuting : MmuRecord.ScopeExecuting)) != 0;
+                        bool retro = r.Kind == MmuRecordKind.AssistActive ? fAssist && executing : fSweep;
+                        if (retro && !perProc)
+                        {
+                            // Active since the trace start: take 1/GOMAXPROCS off every point recorded so far.
+                            var s0 = output[0];
+                            int pi = 0;
+                            for (int k = 0; k < s0.Count; k++)
+                            {
+                                while (pi < procs.Count - 1 && procs[pi + 1].Time < s0.Items[k].Time) pi++;
+                                double u = s0.Items[k].Util - 1.0 / procs[pi].N;
+                                if (u < 0) u = 0;
+                                s0.Items[k] = new UtilPoint(s0.Items[k].Time, u);
+                            }
+                        }
+                        if (go || r.Kind == MmuRecordKind.SweepActive)
+                        {
+                            Begin(in r);
+                        }
+                        else if (fAssist && r.Value != -1)
+                        {
+                            // Go counts the assist on the event's P even when the assisting goroutine is not running,
+                            // and that count is never taken back. It counts where the goroutine runs, when it runs.
+                            inGC.Add(r.Value);
+                            if (executing) Count(r.Value, r.P);
+                        }
                         break;
                     }
-                    Begin(in r);
-                    break;
+                    case MmuRecordKind.StwBegin:
+                    case MmuRecordKind.SweepBegin:
+                        Begin(in r);
+                        break;
+                    case MmuRecordKind.AssistBegin:
+                        if (go || r.Value == -1) Begin(in r);
+                        else if (fAssist)
+                        {
+                            inGC.Add(r.Value);
+                            Count(r.Value, r.P);
+                        }
+                        break;
+                    case MmuRecordKind.StwEnd:
+                        if (fStw) stw--;
+                        break;
+                    case MmuRecordKind.SweepEnd:
+                        if (fSweep) AddGc(r.P, -1);
+                        break;
+                    case MmuRecordKind.AssistEnd:
+                        if (!fAssist) break;
+                        if (go || r.Value == -1)
+                        {
+                            AddGc(r.P, -1);
+                            if (r.Value != -1) inGC.Remove(r.Value);
+                        }
+                        else
+                        {
+                            inGC.Remove(r.Value);
+                            if (!bgActive.GetValueOrDefault(r.Value)) Uncount(r.Value);
+                        }
+                        break;
+                    case MmuRecordKind.Transition:
+                    {
+                        long g = r.Value;
+                        bool oldExec = (r.Bits & MmuRecord.OldExecuting) != 0, newExec = (r.Bits & MmuRecord.NewExecuting) != 0;
+                        if (go)
+                        {
+                            if (inGC.Contains(g) || bgMark.Contains(g))
+                            {
+                                if (!oldExec && newExec) AddGc(r.P, 1);
+                                else if (oldExec && !newExec) AddGc(r.P, -1);   // on the event's P, maybe none (-1)
+                            }
+                        }
+                        else if (oldExec && !newExec)
+                        {
+                            Uncount(g);
+                        }
+                        else if (!oldExec && newExec && (inGC.Contains(g) || bgActive.GetValueOrDefault(g)))
+                        {
+                            Count(g, r.P);
+                        }
+                        break;
+                    }
+                    case MmuRecordKind.Label:
+                    {
+                        if (!fBackground) break;
+                        long g = r.Value;
+                        bool qualifies = r.Bits == MmuRecord.LabelOther || (r.Bits == MmuRecord.LabelDedicated && !perProc);
+                        if (go)
+                        {
+                            // Go counts the worker again although its start already did (once it is in bgMark).
+                            if (!qualifies) break;
+                            bgMark.Add(g);
+                            AddGc(r.P, 1);
+                        }
+                        else if (qualifies)
+                        {
+                            // The label follows each start of a worker (on its P) and tells how this run works.
+                            bgActive[g] = true;
+                            Count(g, r.P);
+                        }
+                        else if (bgActive.ContainsKey(g))
+                        {
+                            bgActive[g] = false;
+                            if (!inGC.Contains(g)) Uncount(g);
+                        }
+                        break;
+                    }
                 }
-                case MmuRecordKind.StwBegin:
-                case MmuRecordKind.SweepBegin:
-                case MmuRecordKind.AssistBegin:
-                    Begin(in r);
-                    break;
-                case MmuRecordKind.StwEnd:
-                    if (fStw) stw--;
-                    break;
-                case MmuRecordKind.SweepEnd:
-                    if (fSweep) AddGc(r.P, -1);
-                    break;
-                case MmuRecordKind.AssistEnd:
-                    if (fAssist)
-                    {
-                        AddGc(r.P, -1);
-                        if (r.Value != -1) inGC.Remove(r.Value);
-                    }
-                    break;
-                case MmuRecordKind.Transition:
-                {
-                    long g = r.Value;
-                    bool oldExec = (r.Bits & MmuRecord.OldExecuting) != 0, newExec = (r.Bits & MmuRecord.NewExecuting) != 0;
-                    bool counts = inGC.Contains(g) || (go ? bgMark.Contains(g) : bgActive.GetValueOrDefault(g));
-                    if (counts)
-                    {
-                        if (!oldExec && newExec) AddGc(r.P, 1);
-                        else if (oldExec && !newExec) AddGc(r.P, -1);
-                    }
-                    break;
-                }
-                case MmuRecordKind.Label:
-                {
-                    if (!fBackground) break;
-                    long g = r.Value;
-                    bool qualifies = r.Bits == MmuRecord.LabelOther || (r.Bits == MmuRecord.LabelDedicated && !perProc);
-                    if (go)
-                    {
-                        // Go counts the worker again although its start already did (once it is in bgMark).
-                        if (!qualifies) break;
-                        bgMark.Add(g);
-                        AddGc(r.P, 1);
-                    }
-                    else
-                    {
-                        // The label follows each start of a worker and tells how this run works: the worker counts
-                        // while it runs in a qualifying mode, once.
-                        bool was = bgActive.GetValueOrDefault(g);
-                        if (qualifies) bgMark.Add(g);
-                        if (!bgMark.Contains(g)) break;
-                        bgActive[g] = qualifies;
-                        if (was != qualifies && !inGC.Contains(g)) AddGc(r.P, qualifies ? 1 : -1);
-                    }
-                    break;
-                }
-            }
 
-            if (!perProc)
-            {
-                int gcPs = 0;
-                if (stw > 0) gcPs = ps.Count;
+                if (!perProc)
+                {
+                    int gcPs = 0;
+                    if (stw > 0) gcPs = ps.Count;
+                    else
+                        foreach (var p in ps)
+                            if (p.Gc > 0) gcPs++;
+                    output[0].Add(r.Time, 1 - (double)gcPs / ps.Count);
+                }
                 else
-                    foreach (var p in ps)
-                        if (p.Gc > 0) gcPs++;
-                output[0].Add(r.Time, 1 - (double)gcPs / ps.Count);
-            }
-            else
-            {
-                foreach (var p in ps) output[p.Series].Add(r.Time, stw > 0 || p.Gc > 0 ? 0.0 : 1.0);
+                {
+                    foreach (var p in ps) output[p.Series].Add(r.Time, stw > 0 || p.Gc > 0 ? 0.0 : 1.0);
+                }
             }
         }
 
@@ -215,11 +251,22 @@ internal static class UtilizationBuilder
             }
         }
 
+        void Count(long g, int p)
+        {
+            if ((uint)p >= (uint)ps.Count || !counted.TryAdd(g, p)) return;
+            AddGc(p, 1);
+        }
+
+        void Uncount(long g)
+        {
+            if (counted.Remove(g, out int p)) AddGc(p, -1);
+        }
+
         void AddGc(int p, int delta)
         {
             if ((uint)p >= (uint)ps.Count)
             {
-                crash = true;   // Go indexes ps[ev.Proc()] and panics
+                crash |= go;   // Go indexes ps[ev.Proc()] and panics
                 return;
             }
             var q = ps[p];
