@@ -170,7 +170,7 @@ public class MmuAlgorithmTests
             for (int i = 0; i < qs.Length; i++)
             {
                 double expected = brute[i];
-                Assert.True(Math.Abs(expected - ours[i]) < 1e-9, $"seed {seed} window {w} q {qs[i]}: brute force {expected:R}, ours {ours[i]:R}");
+                Assert.True(Math.Abs(expected - ours[i]) < 5e-7, $"seed {seed} window {w} q {qs[i]}: brute force {expected:R}, ours {ours[i]:R}");
                 Assert.Equal(go.Mmu(w), goValues[i]);   // Go: every percentile is the MMU
                 if (i > 0) Assert.True(ours[i] >= ours[i - 1]);
             }
