@@ -202,6 +202,71 @@ public class MmuUtilizationTests
         }
     }
 
+    private static MmuRecord Rec(long time, MmuRecordKind kind, long value, int p, byte bits = 0) =>
+        new() { Time = time, Kind = kind, Value = value, P = p, Bits = bits };
+
+    private static MmuTrace Records(long end, params MmuRecord[] records)
+    {
+        var chunk = new MmuRecord[MmuBuilder.ChunkSize];
+        records.CopyTo(chunk, 0);
+        return new MmuTrace([chunk], records.Length, true, records[0].Time, end);
+    }
+
+    /// <summary>
+    /// A fractional worker runs twice on P 0, then leaves a syscall after its P was taken (an event without P):
+    /// Go double counts the second run and indexes its per-P state with -1 (it panics); we count each run once and
+    /// take the count back from P 0.
+    /// </summary>
+    [Fact]
+    public void WorkerCountedOncePerRunAndTakenBackFromItsP()
+    {
+        const byte run = MmuRecord.NewExecuting, stop = MmuRecord.OldExecuting, stay = MmuRecord.OldExecuting | MmuRecord.NewExecuting;
+        var mmu = Records(1000,
+            Rec(0, MmuRecordKind.Procs, 2, 0),
+            Rec(100, MmuRecordKind.Transition, 7, 0, run),
+            Rec(101, MmuRecordKind.Label, 7, 0, MmuRecord.LabelOther),
+            Rec(200, MmuRecordKind.Transition, 7, 0, stop),
+            Rec(300, MmuRecordKind.Transition, 7, 0, run),
+            Rec(301, MmuRecordKind.Label, 7, 0, MmuRecord.LabelOther),
+            Rec(350, MmuRecordKind.Transition, 7, 0, stay),   // Running -> Syscall
+            Rec(400, MmuRecordKind.Transition, 7, -1, stop),  // Syscall -> Runnable without a P
+            Rec(500, MmuRecordKind.Tick, -1, -1));
+        var go = mmu.Utilization(UtilFlags.Background, MmuOptions.Go);
+        var ours = mmu.Utilization(UtilFlags.Background);
+        Assert.True(go.GoWouldCrash);
+        Assert.Equal([new UtilPoint(0, 1), new UtilPoint(101, 0.5), new UtilPoint(200, 1), new UtilPoint(300, 0.5), new UtilPoint(1000, 0)],
+            go.Series[0]);   // P 0 stays GC from 300 on (count 2, -1 skipped)
+        Assert.False(ours.GoWouldCrash);
+        Assert.Equal([new UtilPoint(0, 1), new UtilPoint(101, 0.5), new UtilPoint(200, 1), new UtilPoint(300, 0.5), new UtilPoint(400, 1), new UtilPoint(1000, 0)],
+            ours.Series[0]);
+
+        // an idle run of a worker that was fractional before: Go counts it, we do not (from its label on)
+        var idle = Records(1000,
+            Rec(0, MmuRecordKind.Procs, 1, 0),
+            Rec(100, MmuRecordKind.Transition, 7, 0, run),
+            Rec(101, MmuRecordKind.Label, 7, 0, MmuRecord.LabelOther),
+            Rec(200, MmuRecordKind.Transition, 7, 0, stop),
+            Rec(300, MmuRecordKind.Transition, 7, 0, run),
+            Rec(301, MmuRecordKind.Label, 7, 0, MmuRecord.LabelIdle),
+            Rec(400, MmuRecordKind.Transition, 7, 0, stop),
+            Rec(500, MmuRecordKind.Tick, -1, -1));
+        Assert.Equal([new UtilPoint(0, 1), new UtilPoint(101, 0), new UtilPoint(200, 1), new UtilPoint(300, 0), new UtilPoint(400, 1), new UtilPoint(1000, 0)],
+            idle.Utilization(UtilFlags.Background, MmuOptions.Go).Series[0]);
+        Assert.Equal([new UtilPoint(0, 1), new UtilPoint(101, 0), new UtilPoint(200, 1), new UtilPoint(300, 0), new UtilPoint(301, 1), new UtilPoint(1000, 0)],
+            idle.Utilization(UtilFlags.Background).Series[0]);
+    }
+
+    [Fact]
+    public void GoFailsWhereGoFailed()
+    {
+        // Go refused this file ("failed to read trace: EOF"); so do we (nothing could be read)
+        foreach (var dir in Directory.GetDirectories(MmuGoldenTests.GoldenDir))
+        {
+            if (!File.Exists(Path.Combine(dir, "ERROR"))) continue;
+            Assert.Throws<TraceFormatException>(() => MmuAnalysis.Collect(MmuGoldenTests.TraceFile(Path.GetFileName(dir))));
+        }
+    }
+
     [Fact]
     public void FlagsText()
     {
