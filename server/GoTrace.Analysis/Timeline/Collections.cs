@@ -60,6 +60,34 @@ internal sealed class LongIntMap
         }
     }
 
+    /// <summary>Removes <paramref name="key"/> if present (backward-shift deletion: no tombstones).</summary>
+    public bool Remove(long key)
+    {
+        int mask = _keys.Length - 1;
+        int i = Hash(key) & mask;
+        while (true)
+        {
+            if (!_used[i]) return false;
+            if (_keys[i] == key) break;
+            i = (i + 1) & mask;
+        }
+        // Shift back the entries of the run after i that may not stay behind the hole.
+        int hole = i;
+        for (int j = (i + 1) & mask; _used[j]; j = (j + 1) & mask)
+        {
+            int home = Hash(_keys[j]) & mask;
+            // The entry at j may move to the hole if its home is not in (hole, j] (cyclically).
+            bool between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+            if (between) continue;
+            _keys[hole] = _keys[j];
+            _vals[hole] = _vals[j];
+            hole = j;
+        }
+        _used[hole] = false;
+        _count--;
+        return true;
+    }
+
     private void Grow()
     {
         var (k, v, u) = (_keys, _vals, _used);

@@ -106,6 +106,14 @@ internal sealed class BlockBuffer : IBlockSink
         Items += count;
     }
 
+    /// <summary>The bytes of the only block.</summary>
+    public ReadOnlySpan<byte> SingleBlock()
+    {
+        if (_blocks.Count != 1) throw new InvalidOperationException("not one block");
+        var b = _blocks[0];
+        return _data.AsSpan(b.Offset, b.Length);
+    }
+
     /// <summary>Copies the blocks into a new stream of <paramref name="store"/>.</summary>
     public int CommitTo(RecordStore store)
     {
@@ -157,6 +165,9 @@ internal sealed class SpanLevels
     }
 }
 
+/// <summary>Sees every raw span while a pyramid is built.</summary>
+internal delegate void SpanObserver(in SpanItem it);
+
 /// <summary>Builds the pyramid levels of one raw span stream in one pass (the levels cascade: each merges the one below).</summary>
 internal static class PyramidBuilder
 {
@@ -168,7 +179,7 @@ internal static class PyramidBuilder
         public long RawCount;
     }
 
-    public static Result Build(RecordStore st, int rawStream, long start, long end, PyramidOptions o)
+    public static Result Build(RecordStore st, int rawStream, long start, long end, PyramidOptions o, SpanObserver? observe = null)
     {
         var res = new Result();
         long duration = Math.Max(1, end - start);
@@ -184,7 +195,11 @@ internal static class PyramidBuilder
         res.RawCount = rawItems;
         if (rawItems <= o.MinRawItems)
         {
-            while (it.MoveNext()) it.Current.AddTimesTo(ref res.Totals);
+            while (it.MoveNext())
+            {
+                it.Current.AddTimesTo(ref res.Totals);
+                observe?.Invoke(in it.Current);
+            }
             return res;
         }
 
@@ -202,6 +217,7 @@ internal static class PyramidBuilder
         {
             ref var cur = ref it.Current;
             cur.AddTimesTo(ref res.Totals);
+            observe?.Invoke(in cur);
             Feed(0, in cur, mergers, enc, bufs, counts);
         }
         // Close the levels from the finest: a flushed group feeds the next level before that one is flushed.

@@ -66,7 +66,8 @@ internal struct SpanItem
 /// <summary>
 /// Encodes span items into blocks of a <see cref="RecordStore"/> stream.
 /// <para>Raw item: <c>Δt</c> (see <see cref="Codec.Delta"/>), a header byte (bits 0–2 the category; bits 3–6 say which
-/// of code, stack, A, B follow as varints — A and B as value + 1, so −1 is 0), then those fields. A field that does not
+/// of code, stack, A, B follow as varints — B as value + 1, so −1 is 0; A as the zigzag difference from the category's
+/// previous A, or value + 1 if there was none), then those fields. A field that does not
 /// follow has the value it had in the previous item of the same category in the block (none at a block start): the
 /// same block reason, unblocker, stack or proc recurs span after span, so most items are two or three bytes.
 /// Merged item: <c>Δt</c>, header 7, count, a mask of the categories with time, and those times.</para>
@@ -82,6 +83,15 @@ internal struct SpanEncoder
 
     /// <summary>Raw spans covered by the items encoded so far.</summary>
     public readonly long Raw => _raw;
+
+    /// <summary>Items in the block being filled (the next <see cref="Add"/> writes the block when it is full).</summary>
+    public readonly int PendingItems => _items;
+
+    /// <summary>Start time of the block being filled.</summary>
+    public readonly long BlockStart => _blockStart;
+
+    /// <summary>Encoded bytes of the block being filled.</summary>
+    public readonly ReadOnlySpan<byte> PendingBytes => _buf.AsSpan(0, _len);
 
     public void Add(IBlockSink store, int stream, in SpanItem it)
     {
@@ -138,8 +148,11 @@ internal struct SpanEncoder
             }
             if (it.A != last[f + 2])
             {
+                // A (a goroutine, mostly) as a difference from the category's previous A: goroutines created and run
+                // in ID order differ by little. The first A of a category in the block is written as is.
                 hdr |= 32;
-                p = Codec.Write(buf, p, (ulong)(it.A + 1));
+                long prevA = last[f + 2];
+                p = Codec.Write(buf, p, prevA < 0 ? (ulong)(it.A + 1) : Codec.Zig(it.A - prevA));
                 last[f + 2] = it.A;
             }
             if (it.B != last[f + 3])
@@ -194,6 +207,21 @@ internal struct SpanReader
         _last = new long[4 * SpanItem.MaxStates];
     }
 
+    /// <summary>A reader of one block stored elsewhere (a small goroutine's whole track in the goroutine pack).</summary>
+    public SpanReader(byte[] page, int pos, int count, long blockStart)
+    {
+        _st = null!;
+        _end = 0;
+        _block = 0;
+        _page = page;
+        _pos = pos;
+        _left = count;
+        _prev = blockStart;
+        _raw = 0;
+        _last = new long[4 * SpanItem.MaxStates];
+        ResetLast(_last);
+    }
+
     /// <summary>The per-category field values at a block start: no code, no stack, no A, no B.</summary>
     public static void ResetLast(long[] last)
     {
@@ -210,7 +238,7 @@ internal struct SpanReader
     {
         if (_left == 0)
         {
-            if (++_block >= _end) return false;
+            if (++_block >= _end) return false; // an inline block has _end = 0
             long off = _st.BOffset[_block];
             _page = _st.Arena.Page(off);
             _pos = (int)(off & ByteArena.PageMask);
@@ -250,7 +278,12 @@ internal struct SpanReader
             it.Count = 1;
             if ((hdr & 8) != 0) last[f] = (long)Codec.Read(buf, ref p);
             if ((hdr & 16) != 0) last[f + 1] = (long)Codec.Read(buf, ref p);
-            if ((hdr & 32) != 0) last[f + 2] = (long)Codec.Read(buf, ref p) - 1;
+            if ((hdr & 32) != 0)
+            {
+                ulong v = Codec.Read(buf, ref p);
+                long prevA = last[f + 2];
+                last[f + 2] = prevA < 0 ? (long)v - 1 : prevA + Codec.UnZig(v);
+            }
             if ((hdr & 64) != 0) last[f + 3] = (long)Codec.Read(buf, ref p) - 1;
             it.Code = (int)last[f];
             it.Stack = (int)last[f + 1];
@@ -277,10 +310,18 @@ internal struct SpanIterator
     /// <summary>Positions on the item covering <paramref name="time"/> (the first item if it starts later).</summary>
     public static SpanIterator Seek(RecordStore st, int stream, long time, long streamEnd)
     {
-        var it = new SpanIterator { _streamEnd = streamEnd };
         int block = st.FindBlock(stream, time);
-        if (block < 0) return it;
-        it._r = new SpanReader(st, stream, block);
+        if (block < 0) return new SpanIterator { _streamEnd = streamEnd };
+        return Slide(new SpanReader(st, stream, block), time, streamEnd);
+    }
+
+    /// <summary>Positions on the item of <paramref name="src"/> covering <paramref name="time"/>.</summary>
+    public static SpanIterator Seek(in SpanSource src, int stream, long time, long streamEnd) =>
+        src.Page is null ? Seek(src.Store, stream, time, streamEnd) : Slide(new SpanReader(src.Page, src.Pos, src.Count, src.BlockStart), time, streamEnd);
+
+    private static SpanIterator Slide(SpanReader r, long time, long streamEnd)
+    {
+        var it = new SpanIterator { _streamEnd = streamEnd, _r = r };
         // Candidate in X, look-ahead in Y; slide while the look-ahead still starts at or before the time.
         if (!it._r.Read(ref it._x)) return it;
         it._hasCur = true;
@@ -367,4 +408,51 @@ internal static class SpanStreams
         for (int b = st.SFirst[stream], e = b + st.SCount[stream]; b < e; b++) n += st.BCount[b];
         return n;
     }
+}
+
+/// <summary>
+/// Where a span track's raw spans are: a stream of the store (with its pyramid levels), or one block stored inline
+/// (a small goroutine in the goroutine pack).
+/// </summary>
+internal readonly struct SpanSource
+{
+    public readonly TrackId Id;
+    public readonly int States;
+    public readonly RecordStore Store;
+    public readonly SpanTrack? Track;
+    public readonly byte[]? Page;
+    public readonly int Pos, Count;
+    public readonly long BlockStart;
+
+    public SpanSource(RecordStore store, SpanTrack track)
+    {
+        Id = track.Id;
+        States = track.States;
+        Store = store;
+        Track = track;
+    }
+
+    public SpanSource(RecordStore store, TrackId id, int states, byte[] page, int pos, int count, long blockStart)
+    {
+        Id = id;
+        States = states;
+        Store = store;
+        Page = page;
+        Pos = pos;
+        Count = count;
+        BlockStart = blockStart;
+    }
+
+    /// <summary>The raw stream (−1 for an inline block).</summary>
+    public int Stream => Track?.Stream ?? -1;
+
+    public SpanLevels Levels => Track?.Levels ?? SpanLevels.None;
+
+    public SpanIterator Seek(long time, long end) => SpanIterator.Seek(in this, Stream, time, end);
+
+    /// <summary>The stream to read at resolution <paramref name="r"/> (a level, or the raw spans).</summary>
+    public SpanIterator SeekAt(long r, long time, long end) =>
+        Track is { } t ? SpanIterator.Seek(Store, t.Levels.Pick(r, t.Stream), time, end) : Seek(time, end);
+
+    public SpanReader Reader() => Page is null ? new SpanReader(Store, Track!.Stream, Store.SFirst[Track.Stream]) : new SpanReader(Page, Pos, Count, BlockStart);
 }

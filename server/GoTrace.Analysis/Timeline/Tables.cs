@@ -78,19 +78,26 @@ internal struct TrackWriter
 
     private void Emit(RecordStore st)
     {
+        // A goroutine gets a stream only when its first block fills up: most goroutines never do (see GoroutineTable).
+        if (Stream < 0 && Enc.PendingItems == RecordStore.BlockItems) Stream = st.NewStream();
         var it = new SpanItem { Start = Start, Cat = Cat, Code = Code, Stack = Stack, A = A, B = B, Count = 1 };
         Enc.Add(st, Stream, in it);
+    }
+
+    /// <summary>Encodes the current span into the block being filled (no more spans will come).</summary>
+    public void EmitPending(RecordStore st)
+    {
+        if (!Has) return;
+        Emit(st);
+        Has = false;
     }
 
     /// <summary>Encodes the current span and writes the last block (no more spans will come).</summary>
     public void Close(RecordStore st)
     {
-        if (Has)
-        {
-            Emit(st);
-            Has = false;
-        }
-        Enc.Close(st, Stream);
+        EmitPending(st);
+        if (Stream < 0 && Enc.PendingItems > 0) Stream = st.NewStream();
+        if (Stream >= 0) Enc.Close(st, Stream);
     }
 }
 

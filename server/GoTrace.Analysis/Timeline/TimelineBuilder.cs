@@ -21,6 +21,8 @@ public sealed class TimelineBuilder : IPrefixConsumer
     internal readonly PyramidOptions Options;
 
     internal Growable<GState> Gs = new(256);
+    private readonly Stack<int> _freeSlots = new();
+    internal GoroutineTableBuilder Finished = new();
     internal Growable<PState> Ps = new(16);
     internal Growable<MState> Ms = new(16);
     private readonly LongIntMap _gmap = new(), _pmap = new(), _mmap = new();
@@ -154,21 +156,48 @@ public sealed class TimelineBuilder : IPrefixConsumer
 
     // ---------------------------------------------------------------- goroutines, procs, threads
 
-    /// <summary>The goroutine <paramref name="id"/>, created (not seen until now) on first mention.</summary>
-    private ref GState G(long id, long t)
+    /// <summary>The slot of goroutine <paramref name="id"/>, created (not seen until now) on first mention.</summary>
+    private int G(long id)
     {
-        if (_gmap.TryGet(id, out int gi)) return ref Gs.Items[gi];
-        gi = Gs.Count;
-        _gmap.Set(id, gi);
-        ref var g = ref Gs.Add();
-        g = new GState
+        if (_gmap.TryGet(id, out int gi)) return gi;
+        if (_freeSlots.Count > 0)
         {
-            Id = id, FirstSeen = t, CreationTime = -1, Creator = -1, EndTime = -1, Proc = -1, Thread = -1,
-            NameTime = long.MaxValue,
-        };
-        g.W.Stream = Store.NewStream();
+            gi = _freeSlots.Pop();
+        }
+        else
+        {
+            gi = Gs.Count;
+            Gs.Add();
+        }
+        _gmap.Set(id, gi);
+        ref var g = ref Gs.Items[gi];
+        g = new GState { Id = id, Proc = -1, Thread = -1, NameTime = long.MaxValue, LabelTime = long.MaxValue };
+        g.W.Stream = -1;
         g.W.Set(Store, FirstTime, (byte)GoroutineState.NotSeen, 0, 0, -1, -1);
-        return ref g;
+        return gi;
+    }
+
+    /// <summary>
+    /// A goroutine exited (or the pass ended): its track is complete. A track that fits one block (most goroutines)
+    /// goes to the goroutine pack as one record; a longer one keeps its stream. The slot is freed for reuse.
+    /// </summary>
+    private void Finish(int gi)
+    {
+        ref var g = ref Gs.Items[gi];
+        g.W.EmitPending(Store);
+        if (g.W.Stream < 0)
+        {
+            Finished.AddSmall(g.Id, g.Name, g.Label, g.StartStack, g.NameTime, g.LabelTime, g.W.Enc.BlockStart, g.W.Enc.PendingItems,
+                g.W.Enc.PendingBytes, FirstTime);
+        }
+        else
+        {
+            g.W.Close(Store);
+            Finished.AddLarge(g.Id, g.W.Stream, g.Name, g.Label, g.StartStack, g.NameTime, g.LabelTime);
+        }
+        _gmap.Remove(g.Id);
+        g = default;
+        _freeSlots.Push(gi);
     }
 
     private int P(long id)
@@ -212,14 +241,10 @@ public sealed class TimelineBuilder : IPrefixConsumer
         var to = ev.GoTo;
         if (from == to) return; // no-op status events: skipped entirely, as by Go's summarizer
         long id = ev.TransitionId;
-        ref var g = ref G(id, t);
+        int slot = G(id);
+        ref var g = ref Gs.Items[slot];
         // First sight of a goroutine that existed before: its state is back-dated to the last Sync (as the summarizer).
         long start = from == GoState.Undetermined ? Math.Max(SyncTime, g.W.Start) : t;
-        if (!g.Seen)
-        {
-            g.Seen = true;
-            g.FirstSeen = start;
-        }
         int evStack = Stacks.OfEvent(in ev);
 
         if (g.Name == 0 && ev.HasTransitionStack)
@@ -238,9 +263,6 @@ public sealed class TimelineBuilder : IPrefixConsumer
         }
         if (from == GoState.NotExist)
         {
-            g.CreationTime = t;
-            g.Creator = ev.Goroutine;
-            g.CreationStack = evStack;
             g.StartStack = Stacks.OfTransition(in ev);
             g.LastStop = g.StartStack;
         }
@@ -283,7 +305,6 @@ public sealed class TimelineBuilder : IPrefixConsumer
                 else
                 {
                     code = Reason(in ev);
-                    if (code == SForever) g.EndTime = t;
                 }
                 break;
             case GoState.Syscall:
@@ -295,7 +316,6 @@ public sealed class TimelineBuilder : IPrefixConsumer
                 break;
             default:
                 cat = (byte)GoroutineState.Dead;
-                g.EndTime = t;
                 break;
         }
         if ((from == GoState.Running && to != GoState.Syscall) || (from == GoState.Undetermined && evStack != 0)) g.LastStop = evStack;
@@ -333,8 +353,6 @@ public sealed class TimelineBuilder : IPrefixConsumer
                 m.W.Set(Store, Math.Max(s, m.W.Start), mc, 0, 0, id, g.Proc >= 0 ? Ps.Items[g.Proc].Id : -1);
             }
         }
-        if (to == GoState.NotExist) g.W.Close(Store);
-
         // Counters.
         byte v = Viewer(to, g.MarkAssist);
         Goroutines.Pair(Store, t, g.Viewer, v);
@@ -342,6 +360,7 @@ public sealed class TimelineBuilder : IPrefixConsumer
         if (from == GoState.Syscall) Threads.Delta(Store, t, 1, -1);
         if (to == GoState.Syscall) Threads.Delta(Store, t, 1, 1);
         g.State = to;
+        if (to == GoState.NotExist) Finish(slot);
     }
 
     private void ReleaseProc(ref GState g, long t)
@@ -573,7 +592,11 @@ public sealed class TimelineBuilder : IPrefixConsumer
     /// <inheritdoc/>
     public void Complete(in PassEnd end)
     {
-        for (int i = 0; i < Gs.Count; i++) Gs.Items[i].W.Close(Store);
+        var free = new HashSet<int>(_freeSlots);
+        for (int i = 0; i < Gs.Count; i++)
+        {
+            if (!free.Contains(i)) Finish(i);
+        }
         for (int i = 0; i < Ps.Count; i++) Ps.Items[i].W.Close(Store);
         for (int i = 0; i < Ms.Count; i++) Ms.Items[i].W.Close(Store);
         Heap.Flush(Store);
@@ -587,6 +610,11 @@ public sealed class TimelineBuilder : IPrefixConsumer
         _syscallingG.Clear();
         _syscallingP.Clear();
         _result = new TimelineIndex(this, end);
+        // Nothing of the build is needed any more, even if this builder stays referenced.
+        Finished = new GoroutineTableBuilder();
+        Gs = default;
+        Ps = default;
+        Ms = default;
     }
 }
 
@@ -597,11 +625,10 @@ internal struct GState
     public TrackWriter W;
     public GoState State;
     public int Proc, Thread; // dense indices while executing, else −1
-    public int Name, Label, LastStop;
-    public long NameTime, LabelTime, FirstSeen, CreationTime, Creator, EndTime;
-    public int CreationStack, StartStack;
+    public int Name, Label, LastStop, StartStack;
+    public long NameTime, LabelTime;
     public byte Viewer;
-    public bool MarkAssist, Seen;
+    public bool MarkAssist;
 }
 
 /// <summary>Build-time state of one P.</summary>

@@ -34,9 +34,18 @@ public sealed partial class TimelineIndex
         var seen = new HashSet<TrackId>();
         if (selection.Kinds.Count > 0)
         {
-            foreach (var t in _trackList)
+            var kinds = selection.Kinds;
+            foreach (var t in _head)
             {
-                if (selection.Kinds.Contains(t.Id.Kind) && seen.Add(t.Id)) ids.Add(t.Id);
+                if (kinds.Contains(t.Id.Kind) && seen.Add(t.Id)) ids.Add(t.Id);
+            }
+            if (kinds.Contains(TrackKind.Goroutine))
+            {
+                foreach (var g in Gt.All()) ids.Add(TrackId.Goroutine(g.Id));
+            }
+            foreach (var t in _tail)
+            {
+                if (kinds.Contains(t.Id.Kind) && seen.Add(t.Id)) ids.Add(t.Id);
             }
         }
         foreach (var t in selection.Tracks)
@@ -59,22 +68,23 @@ public sealed partial class TimelineIndex
             case TrackKind.Logs:
                 return QueryInstants(id, start, end, r);
             default:
-                var t = SpanTrackOf(id);
-                return t is null ? new TrackData { Track = id } : QuerySpans(t, start, end, r);
+                var src = SourceOf(id);
+                return src is null ? new TrackData { Track = id } : QuerySpans(src.Value, start, end, r);
         }
     }
 
     // ---------------------------------------------------------------- spans
 
-    private TrackData QuerySpans(SpanTrack t, long start, long end, long r)
+    private TrackData QuerySpans(in SpanSource t, long start, long end, long r)
     {
-        int stream = t.Levels.Pick(r, t.Stream);
-        var it = SpanIterator.Seek(Store, stream, start, End);
+        var it = t.SeekAt(r, start, End);
         var merger = new SpanMerger(r);
         var spans = new Growable<TimelineSpan>(16);
         var times = new Growable<long>(0);
         SpanItem o0 = default;
         long scanned = 0;
+        var kind = t.Id.Kind;
+        int states = t.States;
         while (it.MoveNext())
         {
             ref var cur = ref it.Current;
@@ -82,17 +92,17 @@ public sealed partial class TimelineIndex
             scanned++;
             if (cur.End <= start && cur.End > cur.Start) continue;
             int n = merger.Add(in cur, ref o0);
-            if ((n & 1) != 0) spans.Add(ToSpan(in o0, t, ref times));
-            if ((n & 2) != 0) spans.Add(ToSpan(in cur, t, ref times));
+            if ((n & 1) != 0) spans.Add(ToSpan(in o0, kind, states, ref times));
+            if ((n & 2) != 0) spans.Add(ToSpan(in cur, kind, states, ref times));
         }
-        if (merger.Flush(ref o0)) spans.Add(ToSpan(in o0, t, ref times));
+        if (merger.Flush(ref o0)) spans.Add(ToSpan(in o0, kind, states, ref times));
         spans.Trim();
         times.Trim();
-        return new TrackData { Track = t.Id, StateCount = t.States, Spans = spans.Items, StateTimes = times.Items, Scanned = scanned };
+        return new TrackData { Track = t.Id, StateCount = states, Spans = spans.Items, StateTimes = times.Items, Scanned = scanned };
     }
 
     /// <summary>Converts a stored item into the public form of its track kind.</summary>
-    internal TimelineSpan ToSpan(in SpanItem it, SpanTrack t, ref Growable<long> times)
+    internal TimelineSpan ToSpan(in SpanItem it, TrackKind kind, int states, ref Growable<long> times)
     {
         var s = new TimelineSpan
         {
@@ -102,12 +112,12 @@ public sealed partial class TimelineIndex
         if (it.IsMerged)
         {
             s.Breakdown = times.Count;
-            for (int i = 0; i < t.States; i++) times.Add(it.Times[i]);
+            for (int i = 0; i < states; i++) times.Add(it.Times[i]);
             return s;
         }
         s.Reason = it.Code;
         s.Stack = it.Stack;
-        switch (t.Id.Kind)
+        switch (kind)
         {
             case TrackKind.Goroutine:
                 switch ((GoroutineState)it.Cat)

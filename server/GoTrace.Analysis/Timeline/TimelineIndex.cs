@@ -19,15 +19,6 @@ internal sealed class SpanTrack
     }
 }
 
-/// <summary>Per-goroutine facts kept by the index.</summary>
-internal struct GoroutineRec
-{
-    public long Id, FirstSeen, CreationTime, Creator, EndTime;
-    public int Name, Label, CreationStack, StartStack;
-    public StateTimes Totals;
-    public long Spans;
-}
-
 /// <summary>
 /// The immutable timeline of one trace, built by <see cref="TimelineBuilder"/>: span tracks for goroutines, procs,
 /// threads and range lanes; counters; instants; and the tables behind them. <see cref="Query"/> answers a window
@@ -52,9 +43,7 @@ public sealed partial class TimelineIndex
     /// <summary>The format error that cut the trace short (the index holds the events up to the last Sync before it), or null.</summary>
     public TraceFormatException? Error { get; }
 
-    internal readonly GoroutineRec[] Gor;
-    internal readonly SpanTrack[] GTracks;
-    private readonly LongIntMap _gIndex = new();
+    internal readonly GoroutineTable Gt;
     internal readonly long[] ThreadIds;
     internal readonly Dictionary<TrackId, SpanTrack> Tracks = [];
     internal readonly CounterTrack[] Counters;
@@ -63,8 +52,10 @@ public sealed partial class TimelineIndex
     internal readonly TaskRec[] TaskTable;
     internal readonly LogRec[] LogTable;
     internal readonly SampleRec[] SampleTable;
-    internal readonly int SCreated, SUnblocked, SSyscallExit;
-    private readonly List<TrackInfo> _trackList = [];
+    internal readonly int SCreated, SUnblocked, SSyscallExit, SForever;
+    private GoroutineFacts[]? _largeFacts;
+    private readonly List<TrackInfo> _head = [], _tail = [];
+    private readonly TrackListView _trackList;
 
     internal TimelineIndex(TimelineBuilder b, PassEnd end)
     {
@@ -78,6 +69,7 @@ public sealed partial class TimelineIndex
         SCreated = b.SCreated;
         SUnblocked = b.SUnblocked;
         SSyscallExit = b.SSyscallExit;
+        SForever = b.SForever;
         long cutoff = b.Cutoff;
         bool cut = cutoff != long.MaxValue;
         if (cut) End = Math.Min(End, cutoff);
@@ -86,32 +78,11 @@ public sealed partial class TimelineIndex
         ThreadIds = new long[b.Ms.Count];
         for (int i = 0; i < b.Ms.Count; i++) ThreadIds[i] = b.Ms.Items[i].Id;
 
-        // Span tracks of goroutines, procs and threads.
-        var gor = new List<GoroutineRec>(b.Gs.Count);
-        var gtracks = new List<SpanTrack>(b.Gs.Count);
-        for (int i = 0; i < b.Gs.Count; i++)
-        {
-            ref var g = ref b.Gs.Items[i];
-            if (cut)
-            {
-                if (g.FirstSeen >= cutoff) continue;
-                SpanStreams.Truncate(Store, g.W.Stream, cutoff - 1);
-                if (g.NameTime >= cutoff) g.Name = 0;
-                if (g.LabelTime >= cutoff) g.Label = 0;
-                if (g.EndTime >= cutoff) g.EndTime = -1;
-            }
-            _gIndex.Set(g.Id, gor.Count);
-            gor.Add(new GoroutineRec
-            {
-                Id = g.Id, FirstSeen = g.FirstSeen, CreationTime = g.CreationTime, Creator = g.Creator, EndTime = g.EndTime,
-                Name = g.Name, Label = g.Label, CreationStack = g.CreationStack, StartStack = g.StartStack,
-            });
-            gtracks.Add(new SpanTrack(TrackId.Goroutine(g.Id), g.W.Stream, 7));
-        }
-        Gor = [.. gor];
-        GTracks = [.. gtracks];
+        // Goroutines: packed by ID (large ones keep a stream and get pyramids like the other span tracks).
+        Gt = GoroutineTable.Build(b.Finished, Store, Start, End, cutoff);
+        b.Finished = new GoroutineTableBuilder();
         b.Gs = default;
-        var spanTracks = new List<SpanTrack>(GTracks);
+        var spanTracks = new List<SpanTrack>(Gt.Large);
         var procIds = new List<long>();
         for (int i = 0; i < b.Ps.Count; i++)
         {
@@ -182,13 +153,21 @@ public sealed partial class TimelineIndex
         // then committed in order, so at most one batch of level buffers is held. The counters go in the first batch.
         int jobs = Counters.Length + spanTracks.Count, batch = Math.Max(16, 4 * Environment.ProcessorCount);
         var results = new PyramidBuilder.Result[spanTracks.Count];
+        var facts = new GoroutineFacts[Gt.Large.Length];
+        for (int i = 0; i < facts.Length; i++) facts[i] = GoroutineFacts.New();
         for (int from = 0; from < jobs; from += batch)
         {
             int to = Math.Min(jobs, from + batch);
             Parallel.For(from, to, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 if (i < Counters.Length) Counters[i].BuildLevels(Store, Start, End, Options);
-                else results[i - Counters.Length] = PyramidBuilder.Build(Store, spanTracks[i - Counters.Length].Stream, Start, End, Options);
+                else
+                {
+                    int k = i - Counters.Length;
+                    // Large goroutines: their facts (creation, end, time per state) are gathered on the same read.
+                    SpanObserver? obs = k < facts.Length ? (in SpanItem it) => facts[k].Add(in it, SCreated, SForever) : null;
+                    results[k] = PyramidBuilder.Build(Store, spanTracks[k].Stream, Start, End, Options, obs);
+                }
             });
             for (int j = from; j < to; j++)
             {
@@ -213,42 +192,67 @@ public sealed partial class TimelineIndex
                     t.Levels = new SpanLevels(res, streams);
                 }
                 results[i] = null!;
-                if (i < Gor.Length)
-                {
-                    Gor[i].Totals = r.Totals;
-                    Gor[i].Spans = r.RawCount;
-                }
             }
         }
         Store.Trim();
 
-        // The list of tracks, for the UI.
-        foreach (var c in Counters) _trackList.Add(new TrackInfo(TrackId.Counter(c.Kind), c.Kind.ToString(), "Counters"));
+        // The list of tracks, for the UI (goroutines are listed from the pack, on demand).
+        foreach (var c in Counters) _head.Add(new TrackInfo(TrackId.Counter(c.Kind), c.Kind.ToString(), "Counters"));
         foreach (var t in Tracks.Values.Where(t => t.Id.Kind is TrackKind.Gc or TrackKind.Stw).OrderBy(t => t.Id.Kind).ThenBy(t => t.Id.Lane))
-            _trackList.Add(new TrackInfo(t.Id, t.Id.Kind == TrackKind.Gc ? "GC" : "STW", "GC"));
-        foreach (long p in procIds.Order()) _trackList.Add(new TrackInfo(TrackId.Proc(p), "Proc " + p, "Procs"));
+            _head.Add(new TrackInfo(t.Id, t.Id.Kind == TrackKind.Gc ? "GC" : "STW", "GC"));
+        foreach (long p in procIds.Order()) _head.Add(new TrackInfo(TrackId.Proc(p), "Proc " + p, "Procs"));
         foreach (var t in Tracks.Values.Where(t => t.Id.Kind == TrackKind.ProcRanges).OrderBy(t => t.Id.Id).ThenBy(t => t.Id.Lane))
-            _trackList.Add(new TrackInfo(t.Id, "Proc " + t.Id.Id + " sweep", "Procs"));
+            _head.Add(new TrackInfo(t.Id, "Proc " + t.Id.Id + " sweep", "Procs"));
         foreach (long m in ThreadIds.Order())
         {
-            if (Tracks.ContainsKey(TrackId.Thread(m))) _trackList.Add(new TrackInfo(TrackId.Thread(m), "Thread " + m, "Threads"));
+            if (Tracks.ContainsKey(TrackId.Thread(m))) _head.Add(new TrackInfo(TrackId.Thread(m), "Thread " + m, "Threads"));
         }
         foreach (var t in Tracks.Values.Where(t => t.Id.Kind == TrackKind.Tasks).OrderBy(t => t.Id.Lane))
-            _trackList.Add(new TrackInfo(t.Id, "Tasks " + t.Id.Lane, "Tasks"));
-        if (SampleTable.Length > 0) _trackList.Add(new TrackInfo(new TrackId(TrackKind.CpuSamples, -1), "CPU samples", "Samples"));
-        if (LogTable.Length > 0) _trackList.Add(new TrackInfo(new TrackId(TrackKind.Logs, -1), "Logs", "Logs"));
-        foreach (int i in Enumerable.Range(0, Gor.Length).OrderBy(i => Gor[i].Id))
-        {
-            string name = GoroutineDisplayName(i);
-            string group = StringsTable[Gor[i].Name];
-            _trackList.Add(new TrackInfo(GTracks[i].Id, name, group));
-        }
+            _head.Add(new TrackInfo(t.Id, "Tasks " + t.Id.Lane, "Tasks"));
+        if (SampleTable.Length > 0) _head.Add(new TrackInfo(new TrackId(TrackKind.CpuSamples, -1), "CPU samples", "Samples"));
+        if (LogTable.Length > 0) _head.Add(new TrackInfo(new TrackId(TrackKind.Logs, -1), "Logs", "Logs"));
         foreach (var t in Tracks.Values.Where(t => t.Id.Kind is TrackKind.Regions or TrackKind.GoroutineRanges)
                      .OrderBy(t => t.Id.Id).ThenBy(t => t.Id.Kind).ThenBy(t => t.Id.Lane))
         {
-            _trackList.Add(new TrackInfo(t.Id, $"G{t.Id.Id} {(t.Id.Kind == TrackKind.Regions ? "regions" : "ranges")} {t.Id.Lane}",
-                StringsTable[_gIndex.TryGet(t.Id.Id, out int gi) ? Gor[gi].Name : 0]));
+            _tail.Add(new TrackInfo(t.Id, $"G{t.Id.Id} {(t.Id.Kind == TrackKind.Regions ? "regions" : "ranges")} {t.Id.Lane}",
+                StringsTable[Gt.TryFind(t.Id.Id, out var g) ? g.Name : 0]));
         }
+        _trackList = new TrackListView(this);
+        _largeFacts = facts;
+    }
+
+    /// <summary>The track list: fixed tracks, then one per goroutine (made on access), then goroutine sub-tracks.</summary>
+    private sealed class TrackListView(TimelineIndex ix) : IReadOnlyList<TrackInfo>
+    {
+        public int Count => ix._head.Count + ix.Gt.Count + ix._tail.Count;
+
+        public TrackInfo this[int i]
+        {
+            get
+            {
+                if (i < ix._head.Count) return ix._head[i];
+                i -= ix._head.Count;
+                if (i < ix.Gt.Count) return ix.GoroutineTrack(ix.Gt.At(i));
+                return ix._tail[i - ix.Gt.Count];
+            }
+        }
+
+        public IEnumerator<TrackInfo> GetEnumerator()
+        {
+            foreach (var t in ix._head) yield return t;
+            foreach (var g in ix.Gt.All()) yield return ix.GoroutineTrack(g);
+            foreach (var t in ix._tail) yield return t;
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private TrackInfo GoroutineTrack(in GRef g)
+    {
+        string s = "G" + g.Id;
+        if (g.Name != 0) s += " " + StringsTable[g.Name];
+        if (g.Label != 0) s += " (" + StringsTable[g.Label] + ")";
+        return new TrackInfo(TrackId.Goroutine(g.Id), s, StringsTable[g.Name]);
     }
 
     private delegate bool Keep<T>(ref T r, long cutoff);
@@ -366,40 +370,37 @@ public sealed partial class TimelineIndex
     /// <summary>Frames of stack <paramref name="stack"/>, leaf first.</summary>
     public Frame[] Frames(int stack) => stack <= 0 || stack >= Stacks.Count ? [] : Stacks.Frames(stack);
 
-    /// <summary>Every track of the index, in display order: counters, GC, procs, threads, tasks, samples, logs, goroutines, their sub-tracks.</summary>
+    /// <summary>
+    /// Every track of the index, in display order: counters, GC, procs, threads, tasks, samples, logs, goroutines (by
+    /// ID), the goroutines' region and range lanes. Goroutine entries are made on access (there may be millions).
+    /// </summary>
     public IReadOnlyList<TrackInfo> TrackList => _trackList;
 
     /// <summary>Number of goroutines.</summary>
-    public int GoroutineCount => Gor.Length;
+    public int GoroutineCount => Gt.Count;
 
-    internal bool TryGoroutine(long id, out int gi) => _gIndex.TryGet(id, out gi);
-
-    internal SpanTrack? SpanTrackOf(TrackId id)
+    /// <summary>Where the spans of a span track are (null for an unknown track).</summary>
+    internal SpanSource? SourceOf(TrackId id)
     {
-        if (id.Kind == TrackKind.Goroutine) return _gIndex.TryGet(id.Id, out int gi) ? GTracks[gi] : null;
-        return Tracks.TryGetValue(id, out var t) ? t : null;
-    }
-
-    private string GoroutineDisplayName(int gi)
-    {
-        var g = Gor[gi];
-        string s = "G" + g.Id;
-        if (g.Name != 0) s += " " + StringsTable[g.Name];
-        if (g.Label != 0) s += " (" + StringsTable[g.Label] + ")";
-        return s;
+        if (id.Kind == TrackKind.Goroutine) return Gt.TryFind(id.Id, out var g) ? Gt.Source(Store, g) : null;
+        return Tracks.TryGetValue(id, out var t) ? new SpanSource(Store, t) : null;
     }
 
     /// <summary>Memory held by the index, by part (approximate).</summary>
     public TimelineMemory Memory()
     {
         long pyramid = 0, raw = 0;
-        foreach (var t in GTracks.Concat(Tracks.Values))
+        foreach (var t in Gt.Large.Concat(Tracks.Values))
         {
             raw += t.RawCount;
             foreach (int s in t.Levels.Streams) pyramid += SpanStreams.ItemCount(Store, s);
         }
+        foreach (var g in Gt.All())
+        {
+            if (g.Large < 0) raw += g.Count;
+        }
         long tables = (long)RangeTable.Length * 72 + RegionTable.Length * 56L + TaskTable.Length * 80L + LogTable.Length * 56L
-                      + SampleTable.Length * 40L + Gor.Length * (long)(96 + 48 + 8) + StringsTable.Bytes;
+                      + SampleTable.Length * 40L + Gt.Large.Length * (long)(64 + 56) + StringsTable.Bytes;
 
         // Encoded bytes per part: a block's size is the distance to the next block in the arena.
         var size = BlockSizes();
@@ -411,7 +412,8 @@ public sealed partial class TimelineIndex
         }
         var parts = new Dictionary<string, long>();
         void Add(string k, long v) => parts[k] = parts.GetValueOrDefault(k) + v;
-        foreach (var t in GTracks.Concat(Tracks.Values))
+        Add("Goroutine pack", Gt.Bytes);
+        foreach (var t in Gt.Large.Concat(Tracks.Values))
         {
             Add(t.Id.Kind + " spans", StreamBytes(t.Stream));
             foreach (int s in t.Levels.Streams) Add(t.Id.Kind + " pyramid", StreamBytes(s));
@@ -421,7 +423,8 @@ public sealed partial class TimelineIndex
             Add("Counter " + c.Kind, StreamBytes(c.Stream));
             foreach (int s in c.LevelStreams) Add("Counter " + c.Kind + " pyramid", StreamBytes(s));
         }
-        return new TimelineMemory(Store.Arena.Bytes, Store.IndexBytes, tables, raw, pyramid, Counters.Sum(c => c.Points))
+        return new TimelineMemory(Store.Arena.Bytes + Gt.Pack.Bytes, Store.IndexBytes + Gt.DirFirstId.Length * 16L, tables, raw, pyramid,
+            Counters.Sum(c => c.Points))
         {
             Parts = parts.OrderByDescending(kv => kv.Value).ToList(),
         };
