@@ -12,6 +12,7 @@ export const Methods = {
   exportPprof: 'gotrace/exportPprof',
   goroutineGroups: 'gotrace/goroutineGroups',
   goroutineGroup: 'gotrace/goroutineGroup',
+  mmu: 'gotrace/mmu',
 } as const;
 
 export const Notifications = {
@@ -73,6 +74,12 @@ export interface GoroutineGroupResult {
   name: string; count: number; execNs: number; execTimePercent: string; columns: string[]; rangeColumns: string[];
   goroutines: GoroutineRow[];
 }
+
+export interface MmuParams {
+  traceId: string; flags?: string; windowsNs?: number[]; quantiles?: number[]; worst?: number; goCompatible?: boolean;
+}
+export interface MmuPoint { windowNs: number; mmu: number; percentiles?: number[]; worst?: { timeNs: number; utilization: number }[] }
+export interface MmuResult { flags: string; points: MmuPoint[] }
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

@@ -201,4 +201,27 @@ public sealed class TraceMethodTests
         var (r7, _) = await ResponseAsync(peer, 26);
         Assert.Equal(2, RpcPeer.Code(r7));
     }
+
+    [Fact]
+    public async Task Mmu_equals_the_analysis_and_go_mode_differs_where_go_is_wrong()
+    {
+        var trace = "gcheavy.go1.27.trace";
+        var (peer, id, _, _) = await OpenAsync(trace);
+        await using var _p = peer;
+        await peer.RequestAsync(30, "gotrace/mmu", $"{{\"traceId\":\"{id}\",\"flags\":\"stw|background|assist|sweep\",\"windowsNs\":[1000000,10000000],\"worst\":3,\"quantiles\":[0.01]}}");
+        var (r, _) = await ResponseAsync(peer, 30);
+        var points = r.GetProperty("result").GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(2, points.Count);
+        var t = GoTrace.Analysis.Mmu.MmuAnalysis.Collect(Trace(trace));
+        var expect = GoTrace.Analysis.Mmu.MmuAnalysis.Compute(t, GoTrace.Analysis.Mmu.UtilFlagsText.Parse("stw|background|assist|sweep"), [1000000, 10000000]);
+        Assert.Equal(expect[0].Mmu, points[0].GetProperty("mmu").GetDouble());
+        Assert.Equal(expect[1].Mmu, points[1].GetProperty("mmu").GetDouble());
+        Assert.InRange(points[0].GetProperty("mmu").GetDouble(), 0, 1);
+        Assert.True(points[0].GetProperty("worst").GetArrayLength() is > 0 and <= 3);
+        Assert.Single(points[0].GetProperty("percentiles").EnumerateArray());
+
+        await peer.RequestAsync(31, "gotrace/mmu", $"{{\"traceId\":\"{id}\",\"windowsNs\":[0]}}");
+        var (bad, _) = await ResponseAsync(peer, 31);
+        Assert.Equal(3, RpcPeer.Code(bad));
+    }
 }

@@ -224,6 +224,41 @@ public sealed class GoroutineGroupResult
     public required GoroutineRowDto[] Goroutines { get; init; }
 }
 
+public sealed class MmuParams
+{
+    public required string TraceId { get; init; }
+    /// <summary>go tool trace's flags: names separated by '|' (perProc, stw, background, assist, sweep).</summary>
+    public string? Flags { get; init; }
+    /// <summary>Window sizes, ns; default 100 log-spaced sizes from 1 µs to the trace duration.</summary>
+    public long[]? WindowsNs { get; init; }
+    /// <summary>Percentiles of the windowed utilization per window (e.g. 0.001, 0.01), optional.</summary>
+    public double[]? Quantiles { get; init; }
+    /// <summary>Worst windows per window size (default 0).</summary>
+    public int? Worst { get; init; }
+    /// <summary>Reproduce go tool trace's quirks (Mmu/README.md) instead of the correct values.</summary>
+    public bool? GoCompatible { get; init; }
+}
+
+public sealed class MmuWindowDto
+{
+    public long TimeNs { get; init; }
+    public double Utilization { get; init; }
+}
+
+public sealed class MmuPointDto
+{
+    public long WindowNs { get; init; }
+    public double Mmu { get; init; }
+    public double[]? Percentiles { get; init; }
+    public MmuWindowDto[]? Worst { get; init; }
+}
+
+public sealed class MmuResult
+{
+    public required string Flags { get; init; }
+    public required MmuPointDto[] Points { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OpenParams))]
@@ -239,4 +274,6 @@ public sealed class GoroutineGroupResult
 [JsonSerializable(typeof(GoroutineGroupsResult))]
 [JsonSerializable(typeof(GoroutineGroupParams))]
 [JsonSerializable(typeof(GoroutineGroupResult))]
+[JsonSerializable(typeof(MmuParams))]
+[JsonSerializable(typeof(MmuResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

@@ -11,7 +11,7 @@ internal static class TraceMethods
 {
     public const string Open = "gotrace/open", Close = "gotrace/close", Progress = "gotrace/progress",
         BlockingSitesMethod = "gotrace/blockingSites", SourceLines = "gotrace/sourceLines", ExportPprof = "gotrace/exportPprof",
-        GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup";
+        GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup", Mmu = "gotrace/mmu";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -32,6 +32,7 @@ internal static class TraceMethods
             Run(() => Groups(store.Get(p.TraceId)), ct));
         server.Register(GoroutineGroup, ctx.GoroutineGroupParams, ctx.GoroutineGroupResult, (p, rc, ct) =>
             Run(() => Group(store.Get(p.TraceId), p), ct));
+        server.Register(Mmu, ctx.MmuParams, ctx.MmuResult, (p, rc, ct) => Run(() => MmuOf(store.Get(p.TraceId), p), ct));
     }
 
     private static ValueTask<T> Run<T>(Func<T> f, CancellationToken ct) => new(Task.Run(f, ct));
@@ -207,6 +208,27 @@ internal static class TraceMethods
             })
             .OrderByDescending(g => g.ExecNs).ThenBy(g => g.Name, StringComparer.Ordinal).ToArray(),
     };
+
+    private static MmuResult MmuOf(TraceSession s, MmuParams p)
+    {
+        var flags = GoTrace.Analysis.Mmu.UtilFlagsText.Parse(p.Flags);
+        var windows = p.WindowsNs ?? GoTrace.Analysis.Mmu.MmuAnalysis.LogWindows(1000, Math.Max(1001, s.Pass.Duration), 100);
+        if (windows.Length > 1000) throw RpcException.BadParams("at most 1000 window sizes");
+        if (windows.Any(w => w <= 0)) throw RpcException.BadParams("window sizes must be positive");
+        if (p.Quantiles is { } q && q.Any(x => x is < 0 or > 1 || double.IsNaN(x))) throw RpcException.BadParams("quantiles must be within [0, 1]");
+        var curve = s.Curve(flags, p.GoCompatible == true);
+        var points = GoTrace.Analysis.Mmu.MmuAnalysis.Compute(curve, windows, p.Quantiles, Math.Clamp(p.Worst ?? 0, 0, 100));
+        return new MmuResult
+        {
+            Flags = p.Flags ?? "",
+            Points = points.Select(x => new MmuPointDto
+            {
+                WindowNs = x.Window, Mmu = x.Mmu,
+                Percentiles = x.Percentiles.Length > 0 ? x.Percentiles : null,
+                Worst = x.WorstWindows.Length > 0 ? x.WorstWindows.Select(w => new MmuWindowDto { TimeNs = w.Time, Utilization = w.MutatorUtil }).ToArray() : null,
+            }).ToArray(),
+        };
+    }
 
     private static GoroutineGroupResult Group(TraceSession s, GoroutineGroupParams p)
     {

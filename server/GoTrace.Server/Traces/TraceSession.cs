@@ -40,6 +40,13 @@ internal sealed class TraceSession
     public required BlockingCollector Blocking { get; init; }
     public required TraceSummary Summary { get; init; }
     public required TraceCounts Counts { get; init; }
+    public required GoTrace.Analysis.Mmu.MmuTrace Mmu { get; init; }
+
+    private readonly ConcurrentDictionary<(GoTrace.Analysis.Mmu.UtilFlags, bool), GoTrace.Analysis.Mmu.MmuCurve> _curves = new();
+
+    /// <summary>The MMU curve of one flag set, built once.</summary>
+    public GoTrace.Analysis.Mmu.MmuCurve Curve(GoTrace.Analysis.Mmu.UtilFlags flags, bool go) =>
+        _curves.GetOrAdd((flags, go), k => Mmu.Curve(k.Item1, k.Item2 ? GoTrace.Analysis.Mmu.MmuOptions.Go : GoTrace.Analysis.Mmu.MmuOptions.Correct));
 
     private LineIndex? _lines;
 
@@ -53,13 +60,14 @@ internal sealed class TraceSession
         var blocking = new BlockingCollector(stacks);
         var summarizer = new Summarizer();
         var counts = new TraceCounts();
+        var mmu = new GoTrace.Analysis.Mmu.MmuBuilder();
         using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         long size = f.Length;
-        var end = TracePass.Run(f, [blocking, summarizer, counts], cancel, progress);
+        var end = TracePass.Run(f, [blocking, summarizer, counts, mmu], cancel, progress);
         return new TraceSession
         {
             Id = id, Path = path, FileBytes = size, Pass = end, Stacks = stacks, Blocking = blocking,
-            Summary = summarizer.Result, Counts = counts,
+            Summary = summarizer.Result, Counts = counts, Mmu = mmu.Result,
         };
     }
 }
