@@ -96,6 +96,7 @@ internal static partial class LegacyParser
             }
 
             /// <summary>Validates event <paramref name="idx"/> (of the final order), applying the reference's edits to it.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Step(ref LegacyEvent ev, int idx)
             {
                 if (pendingSyscalls.Count > 0)
