@@ -305,6 +305,21 @@ public class TimelineTests
         var byExec = ix.Goroutines(GoroutineOrder.ExecTime);
         Assert.Equal(ix.GoroutineCount, byExec.Count);
         for (int i = 1; i < byExec.Count; i++) Assert.True(byExec[i - 1].ExecTime >= byExec[i].ExecTime);
+        foreach (var order in new[] { GoroutineOrder.ExecTime, GoroutineOrder.BlockTime, GoroutineOrder.SchedWaitTime, GoroutineOrder.SyscallTime })
+        {
+            // The heap (few results) and the full sort agree, ties by ID.
+            var all = ix.Goroutines(order, null, null, 0, int.MaxValue, heapLimit: 0).Select(g => g.Id).ToList();
+            Assert.Equal(all, ix.Goroutines(order).Select(g => g.Id));
+            Assert.Equal(all.Skip(3).Take(10), ix.Goroutines(order, offset: 3, limit: 10).Select(g => g.Id));
+            Func<GoroutineInfo, long> key = order switch
+            {
+                GoroutineOrder.ExecTime => g => g.ExecTime,
+                GoroutineOrder.BlockTime => g => g.BlockTime,
+                GoroutineOrder.SchedWaitTime => g => g.SchedWaitTime,
+                _ => g => g.SyscallTime,
+            };
+            Assert.Equal(ix.Goroutines().OrderByDescending(key).ThenBy(g => g.Id).Select(g => g.Id), all);
+        }
         var byBlock = ix.Goroutines(GoroutineOrder.BlockTime);
         for (int i = 1; i < byBlock.Count; i++) Assert.True(byBlock[i - 1].BlockTime >= byBlock[i].BlockTime);
         var byGroup = ix.Goroutines(GoroutineOrder.Group);

@@ -84,6 +84,8 @@ internal sealed class GoroutineTable
     public const int DirEvery = 64;
     public readonly ByteArena Pack = new();
     public long[] DirFirstId = [], DirOffset = [];
+    /// <summary>Per directory block: the earliest and latest span start of its goroutines other than "not seen" (a search skips blocks outside its window).</summary>
+    public long[] DirMinTime = [], DirMaxTime = [];
     public int Count;
     public SpanTrack[] Large = [];
     private readonly long _origin;
@@ -110,6 +112,8 @@ internal sealed class GoroutineTable
         var large = new List<SpanTrack>();
         var dirFirst = new Growable<long>(n / DirEvery + 1);
         var dirOff = new Growable<long>(n / DirEvery + 1);
+        var dirMin = new Growable<long>(n / DirEvery + 1);
+        var dirMax = new Growable<long>(n / DirEvery + 1);
         var buf = new byte[4096];
         int len = 0, inBlock = 0;
         long prevId = 0;
@@ -140,6 +144,8 @@ internal sealed class GoroutineTable
             if (inBlock == 0)
             {
                 dirFirst.Add(id);
+                dirMin.Add(long.MaxValue);
+                dirMax.Add(long.MinValue);
                 prevId = id;
             }
             int need = len + block.Length + 16 * Codec.MaxVarint;
@@ -151,10 +157,12 @@ internal sealed class GoroutineTable
             p = Codec.Write(buf, p, ((ulong)(uint)label << 1) | flags);
             p = Codec.Write(buf, p, (uint)name);
             p = Codec.Write(buf, p, (uint)startStack);
+            int blockAt = -1;
             if (flags == 0)
             {
                 p = Codec.Write(buf, p, Codec.Delta(blockStart - origin));
                 p = Codec.Write(buf, p, (uint)count);
+                blockAt = p - c;
                 block.CopyTo(buf.AsSpan(p));
                 p += block.Length;
             }
@@ -167,6 +175,21 @@ internal sealed class GoroutineTable
             h = Codec.Write(header, h, (uint)contentLen);
             header.AsSpan(0, h).CopyTo(buf.AsSpan(len));
             Buffer.BlockCopy(buf, c, buf, len + h, contentLen);
+            // The time range of its events, for the directory.
+            long first = origin, last = end;
+            if (blockAt >= 0)
+            {
+                var r = new SpanReader(buf, len + h + blockAt, count, blockStart);
+                var x = default(SpanItem);
+                first = long.MaxValue;
+                while (r.Read(ref x))
+                {
+                    if (x.Cat != (byte)GoroutineState.NotSeen && first == long.MaxValue) first = x.Start;
+                    last = x.Start;
+                }
+            }
+            dirMin[dirMin.Count - 1] = Math.Min(dirMin[dirMin.Count - 1], first);
+            dirMax[dirMax.Count - 1] = Math.Max(dirMax[dirMax.Count - 1], last);
             len += h + contentLen;
             prevId = id;
             inBlock++;
@@ -178,6 +201,10 @@ internal sealed class GoroutineTable
         dirOff.Trim();
         t.DirFirstId = dirFirst.Items;
         t.DirOffset = dirOff.Items;
+        dirMin.Trim();
+        dirMax.Trim();
+        t.DirMinTime = dirMin.Items;
+        t.DirMaxTime = dirMax.Items;
         t.Large = [.. large];
         return t;
     }
@@ -383,10 +410,17 @@ internal sealed class GoroutineTable
     }
 
     /// <summary>Every goroutine in ID order (a sequential scan of the pack).</summary>
-    public IEnumerable<GRef> All()
+    public IEnumerable<GRef> All() => All(long.MinValue, long.MaxValue);
+
+    /// <summary>
+    /// The goroutines in ID order, skipping directory blocks none of whose goroutines has a span starting in
+    /// [<paramref name="start"/>, <paramref name="end"/>) (the others may or may not).
+    /// </summary>
+    public IEnumerable<GRef> All(long start, long end)
     {
         for (int d = 0; d < DirFirstId.Length; d++)
         {
+            if (DirMaxTime[d] < start || DirMinTime[d] >= end) continue;
             long off = DirOffset[d];
             var page = Pack.Page(off);
             int p = (int)(off & ByteArena.PageMask);
@@ -409,5 +443,5 @@ internal sealed class GoroutineTable
         ? new SpanSource(store, Large[g.Large])
         : new SpanSource(store, TrackId.Goroutine(g.Id), SpanItem.MaxStates, g.Page!, g.Pos, g.Count, g.BlockStart);
 
-    public long Bytes => Pack.Bytes + DirFirstId.Length * 16L;
+    public long Bytes => Pack.Bytes + DirFirstId.Length * 32L;
 }

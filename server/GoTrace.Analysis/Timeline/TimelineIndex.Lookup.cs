@@ -214,7 +214,10 @@ public sealed partial class TimelineIndex
     /// (about 0.1 s per million goroutines).
     /// </summary>
     public List<GoroutineInfo> Goroutines(GoroutineOrder order = GoroutineOrder.Id, string? group = null, string? nameContains = null,
-        int offset = 0, int limit = int.MaxValue)
+        int offset = 0, int limit = int.MaxValue) => Goroutines(order, group, nameContains, offset, limit, 4096);
+
+    /// <summary><see cref="Goroutines(GoroutineOrder, string?, string?, int, int)"/>; up to <paramref name="heapLimit"/> results are selected with a heap, more by a full sort.</summary>
+    internal List<GoroutineInfo> Goroutines(GoroutineOrder order, string? group, string? nameContains, int offset, int limit, int heapLimit)
     {
         int groupId = group is null ? -1 : StringsTable.Find(group);
         if (group is not null && groupId < 0) return [];
@@ -227,6 +230,12 @@ public sealed partial class TimelineIndex
             GoroutineOrder.SyscallTime => GoroutineState.Syscall,
             _ => (GoroutineState)255,
         };
+        if (group is null && names is null && order == GoroutineOrder.Id)
+        {
+            var page = new List<GoroutineInfo>();
+            for (long i = Math.Max(0, offset); i < Gt.Count && page.Count < limit; i++) page.Add(Info(Gt.At((int)i)));
+            return page;
+        }
         var ords = new Growable<int>(1024);
         var keys = new Growable<long>(state == (GoroutineState)255 ? 0 : 1024);
         var nameOf = new Growable<int>(order == GoroutineOrder.Group ? 1024 : 0);
@@ -238,25 +247,66 @@ public sealed partial class TimelineIndex
             if (state != (GoroutineState)255) keys.Add(Facts(g).Totals[(int)state]);
             if (order == GoroutineOrder.Group) nameOf.Add(g.Name);
         }
-        var idx = new int[ords.Count];
-        for (int i = 0; i < idx.Length; i++) idx[i] = i;
-        // Ordinals are in ID order, so the index breaks ties by ID.
+        int n = ords.Count;
+        int[] idx;
+        // Ordinals are in ID order, so the position in the list breaks ties by ID.
         if (state != (GoroutineState)255)
         {
             var k = keys.Items;
-            Array.Sort(idx, (a, b) => k[a] != k[b] ? k[b].CompareTo(k[a]) : a.CompareTo(b));
-        }
-        else if (order == GoroutineOrder.Group)
-        {
-            var n = nameOf.Items;
-            Array.Sort(idx, (a, b) =>
+            long want = Math.Min(n, (long)Math.Max(0, offset) + Math.Max(0, limit));
+            if (want <= heapLimit)
             {
-                int c = string.CompareOrdinal(StringsTable[n[a]], StringsTable[n[b]]);
-                return c != 0 ? c : a.CompareTo(b);
-            });
+                // The first offset+limit by a bounded heap (the largest key, then the smallest position, first).
+                var heap = new PriorityQueue<int, (long Key, int Pos)>(Comparer<(long Key, int Pos)>.Create((a, b) =>
+                    a.Key != b.Key ? a.Key.CompareTo(b.Key) : b.Pos.CompareTo(a.Pos)));
+                for (int i = 0; i < n; i++)
+                {
+                    if (heap.Count < want) heap.Enqueue(i, (k[i], i));
+                    else if (want > 0 && heap.TryPeek(out _, out var top) && (k[i] > top.Key || (k[i] == top.Key && i < top.Pos)))
+                    {
+                        heap.DequeueEnqueue(i, (k[i], i));
+                    }
+                }
+                idx = new int[heap.Count];
+                for (int i = idx.Length - 1; i >= 0; i--) idx[i] = heap.Dequeue();
+            }
+            else
+            {
+                idx = new int[n];
+                var neg = new long[n];
+                for (int i = 0; i < n; i++)
+                {
+                    idx[i] = i;
+                    neg[i] = -k[i];
+                }
+                Array.Sort(neg, idx);
+                // Equal keys: by position (ID).
+                for (int i = 0, j; i < n; i = j)
+                {
+                    for (j = i + 1; j < n && neg[j] == neg[i]; j++)
+                    {
+                    }
+                    if (j - i > 1) Array.Sort(idx, i, j - i);
+                }
+            }
+        }
+        else
+        {
+            idx = new int[n];
+            for (int i = 0; i < n; i++) idx[i] = i;
+            if (order == GoroutineOrder.Group)
+            {
+                var nm = nameOf.Items;
+                Array.Sort(idx, (a, b) =>
+                {
+                    int c = string.CompareOrdinal(StringsTable[nm[a]], StringsTable[nm[b]]);
+                    return c != 0 ? c : a.CompareTo(b);
+                });
+            }
         }
         var r = new List<GoroutineInfo>();
-        for (int i = Math.Max(0, offset); i < idx.Length && r.Count < limit; i++) r.Add(Info(Gt.At(ords.Items[idx[i]])));
+        int from = Math.Max(0, offset);
+        for (int i = from; i < idx.Length && r.Count < limit; i++) r.Add(Info(Gt.At(ords.Items[idx[i]])));
         return r;
     }
 
@@ -444,7 +494,7 @@ public sealed partial class TimelineIndex
 
     private void SearchGoroutines(SearchKind kind, long start, long end, Func<int, bool> text, int limit, List<SearchHit> hits)
     {
-        foreach (var g in Gt.All())
+        foreach (var g in Gt.All(start, end))
         {
             var src = Gt.Source(Store, g);
             var it = src.Seek(start, End);

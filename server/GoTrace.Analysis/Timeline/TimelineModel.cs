@@ -248,7 +248,7 @@ public sealed record GoroutineInfo
 /// <summary>Goroutines sharing a name (Go's goroutine groups).</summary>
 public sealed record GoroutineGroup(string Name, int Count, long ExecTime, long BlockTime);
 
-/// <summary>Orderings of <see cref="TimelineIndex.Goroutines"/>.</summary>
+/// <summary>Orderings of <see cref="TimelineIndex.Goroutines(GoroutineOrder, string?, string?, int, int)"/>.</summary>
 public enum GoroutineOrder : byte { Id, Group, ExecTime, BlockTime, SchedWaitTime, SyscallTime }
 
 /// <summary>What woke a blocked goroutine: the event that ended its Waiting span and began the Runnable one.</summary>
