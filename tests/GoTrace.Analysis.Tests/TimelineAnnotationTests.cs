@@ -59,6 +59,7 @@ public class TimelineAnnotationTests
         var open = ix.FindRegions("still-open-at-stop").Single();
         Assert.False(open.EndKnown);
         Assert.Equal(ix.End, open.End);
+        Assert.All(regions.GroupBy(r => r.Goroutine), g => Assert.Equal(g.Max(r => r.Depth) + 1, ix.Goroutine(g.Key)!.RegionLanes));
         // Nesting: inner regions one lane below, inside their outer region on the same goroutine.
         foreach (var (outer, inner) in new[] { ("decode", "decode.header"), ("process", "process.step") })
         {
@@ -155,7 +156,15 @@ public class TimelineAnnotationTests
         Assert.All(stw, h => Assert.Equal((byte)RangeState.Range, ix.SpanAt(new TrackId(TrackKind.Stw, 0, 0), h.Time)?.State ?? 255));
         foreach (long g in assists)
         {
-            Assert.Contains(ix.TrackList, t => t.Id.Kind == TrackKind.GoroutineRanges && t.Id.Id == g);
+            Assert.True(ix.Goroutine(g)!.RangeLanes > 0);
+        }
+        foreach (var r in ix.FindRanges("GC mark assist").Take(50))
+        {
+            var s = ix.SpanAt(new TrackId(TrackKind.GoroutineRanges, r.ScopeId, ix.Search(SearchKind.Range, r.Start, r.Start + 1, "GC mark assist", 1000)
+                .First(h => h.Index == r.Index).Track.Lane), r.Start);
+            Assert.NotNull(s);
+            Assert.Equal((byte)RangeState.Range, s.Value.State);
+            Assert.Equal(r.Index, s.Value.Ref);
         }
         foreach (var r in ix.FindRanges("GC incremental sweep").Take(50))
         {

@@ -14,9 +14,9 @@ public class TimelineQueryTests
 
     private static readonly ConcurrentDictionary<string, TimelineIndex> Dense = new();
 
-    /// <summary>An index with pyramids on every track (small base resolution, no minimum size).</summary>
+    /// <summary>An index with pyramids on every track (small base resolution, no minimum size) and stored region/range lanes.</summary>
     private static TimelineIndex DenseIndex(string trace) => Dense.GetOrAdd(trace, t => TimelineBuilder.Build(TestData.TracePath(t),
-        new PyramidOptions { BaseResolution = 1 << 10, Factor = 2, MinRawItems = 4, KeepRatio = 0.9, TopItems = 2 }));
+        new PyramidOptions { BaseResolution = 1 << 10, Factor = 2, MinRawItems = 4, KeepRatio = 0.9, TopItems = 2, LaneStreamMin = 0 }));
 
     /// <summary>Checks one query result of a span track against the raw spans.</summary>
     private static void CheckSpans(TimelineIndex ix, TrackData d, List<TimelineSpan> raw, long start, long end, long r)
@@ -149,6 +149,26 @@ public class TimelineQueryTests
                 else t[s.State] += s.Duration;
             }
             return t;
+        }
+    }
+
+    [Theory]
+    [InlineData("annotations.go1.27.trace")]
+    [InlineData("annotations.go1.21.trace")]
+    [InlineData("gcheavy.go1.27.trace")]
+    public void Table_lanes_equal_stored_lanes(string trace)
+    {
+        var table = TimelineData.Index(trace);
+        var stored = DenseIndex(trace);
+        var lanes = table.Resolve(TrackSelection.OfKinds(TrackKind.Regions, TrackKind.GoroutineRanges));
+        Assert.NotEmpty(lanes);
+        Assert.Equal(lanes, stored.Resolve(TrackSelection.OfKinds(TrackKind.Regions, TrackKind.GoroutineRanges)));
+        foreach (var id in lanes)
+        {
+            var a = TimelineData.Raw(table, id);
+            var b = TimelineData.Raw(stored, id);
+            Assert.Equal(a.Select(x => (x.Start, x.End, x.State, x.Reason, x.Stack, x.Goroutine, x.Ref)),
+                b.Select(x => (x.Start, x.End, x.State, x.Reason, x.Stack, x.Goroutine, x.Ref)));
         }
     }
 

@@ -26,9 +26,10 @@ internal static class TimelineData
         return d;
     }
 
-    /// <summary>Every span track of an index.</summary>
+    /// <summary>Every span track of an index, the goroutines' region and range lanes included.</summary>
     public static IEnumerable<TrackId> SpanTracks(TimelineIndex ix) =>
-        ix.TrackList.Select(t => t.Id).Where(id => id.Kind is not (TrackKind.Counter or TrackKind.CpuSamples or TrackKind.Logs));
+        ix.TrackList.Select(t => t.Id).Where(id => id.Kind is not (TrackKind.Counter or TrackKind.CpuSamples or TrackKind.Logs))
+            .Concat(ix.Resolve(TrackSelection.OfKinds(TrackKind.Regions, TrackKind.GoroutineRanges)));
 
     /// <summary>All raw spans of a track.</summary>
     public static List<TimelineSpan> Raw(TimelineIndex ix, TrackId id) => ix.RawSpans(id, ix.Start, ix.End + 1, int.MaxValue);

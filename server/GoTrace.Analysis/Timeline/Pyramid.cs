@@ -140,6 +140,12 @@ public sealed record PyramidOptions
 
     /// <summary>No coarser level is built once a kept level has at most this many items.</summary>
     public int TopItems { get; init; } = 64;
+
+    /// <summary>
+    /// A goroutine with more regions (or goroutine-scoped ranges) than this gets stored lanes with pyramids; the lanes
+    /// of the others are made from the tables on each request (no memory per goroutine).
+    /// </summary>
+    public int LaneStreamMin { get; init; } = 512;
 }
 
 /// <summary>The kept pyramid levels of one span track, finest first.</summary>

@@ -196,6 +196,7 @@ internal struct SpanReader
     private int _pos, _left;
     private long _prev, _raw;
     private readonly long[] _last;
+    private readonly SpanItem[]? _items;
 
     public SpanReader(RecordStore st, int stream, int block)
     {
@@ -205,6 +206,18 @@ internal struct SpanReader
         _page = [];
         _left = 0;
         _last = new long[4 * SpanItem.MaxStates];
+    }
+
+    /// <summary>A reader of items made on the spot (a goroutine's region lane, from the region table).</summary>
+    public SpanReader(SpanItem[] items)
+    {
+        _st = null!;
+        _end = 0;
+        _block = 0;
+        _page = [];
+        _items = items;
+        _left = items.Length;
+        _last = [];
     }
 
     /// <summary>A reader of one block stored elsewhere (a small goroutine's whole track in the goroutine pack).</summary>
@@ -249,6 +262,11 @@ internal struct SpanReader
             if (_left == 0) return Read(ref it);
         }
         _left--;
+        if (_items is not null)
+        {
+            it = _items[_items.Length - 1 - _left];
+            return true;
+        }
         var buf = _page;
         int p = _pos;
         it.Start = _prev + Codec.UnDelta(Codec.Read(buf, ref p));
@@ -317,7 +335,9 @@ internal struct SpanIterator
 
     /// <summary>Positions on the item of <paramref name="src"/> covering <paramref name="time"/>.</summary>
     public static SpanIterator Seek(in SpanSource src, int stream, long time, long streamEnd) =>
-        src.Page is null ? Seek(src.Store, stream, time, streamEnd) : Slide(new SpanReader(src.Page, src.Pos, src.Count, src.BlockStart), time, streamEnd);
+        src.Items is not null ? Slide(new SpanReader(src.Items), time, streamEnd)
+        : src.Page is null ? Seek(src.Store, stream, time, streamEnd)
+        : Slide(new SpanReader(src.Page, src.Pos, src.Count, src.BlockStart), time, streamEnd);
 
     private static SpanIterator Slide(SpanReader r, long time, long streamEnd)
     {
@@ -423,6 +443,7 @@ internal readonly struct SpanSource
     public readonly byte[]? Page;
     public readonly int Pos, Count;
     public readonly long BlockStart;
+    public readonly SpanItem[]? Items;
 
     public SpanSource(RecordStore store, SpanTrack track)
     {
@@ -443,6 +464,15 @@ internal readonly struct SpanSource
         BlockStart = blockStart;
     }
 
+    public SpanSource(RecordStore store, TrackId id, int states, SpanItem[] items)
+    {
+        Id = id;
+        States = states;
+        Store = store;
+        Items = items;
+        Count = items.Length;
+    }
+
     /// <summary>The raw stream (−1 for an inline block).</summary>
     public int Stream => Track?.Stream ?? -1;
 
@@ -454,5 +484,7 @@ internal readonly struct SpanSource
     public SpanIterator SeekAt(long r, long time, long end) =>
         Track is { } t ? SpanIterator.Seek(Store, t.Levels.Pick(r, t.Stream), time, end) : Seek(time, end);
 
-    public SpanReader Reader() => Page is null ? new SpanReader(Store, Track!.Stream, Store.SFirst[Track.Stream]) : new SpanReader(Page, Pos, Count, BlockStart);
+    public SpanReader Reader() => Items is not null ? new SpanReader(Items)
+        : Page is null ? new SpanReader(Store, Track!.Stream, Store.SFirst[Track.Stream])
+        : new SpanReader(Page, Pos, Count, BlockStart);
 }

@@ -197,8 +197,10 @@ public sealed partial class TimelineIndex
     private GoroutineInfo Info(in GRef g)
     {
         var f = Facts(g);
+        var (regionLanes, rangeLanes) = LaneCounts(g.Id);
         return new GoroutineInfo
         {
+            RegionLanes = regionLanes, RangeLanes = rangeLanes,
             Id = g.Id, Name = StringsTable[g.Name], Label = StringsTable[g.Label], CreationTime = f.Creation, Creator = f.Creator,
             CreationStack = f.CreationStack, StartStack = g.StartStack, FirstSeen = f.FirstSeen, EndTime = f.End,
             ExecTime = f.Totals[(int)GoroutineState.Running], SchedWaitTime = f.Totals[(int)GoroutineState.Runnable],

@@ -26,7 +26,10 @@ public sealed partial class TimelineIndex
     private static long Resolution(long start, long end, long nsPerPixel) =>
         Math.Max(Math.Max(1, nsPerPixel), (end - start + MaxPixels - 1) / MaxPixels);
 
-    /// <summary>The tracks a selection stands for, in display order for kinds, then the explicit ones.</summary>
+    /// <summary>
+    /// The tracks a selection stands for, in display order for kinds (goroutine region and range lanes by goroutine,
+    /// then lane), then the explicit ones.
+    /// </summary>
     public List<TrackId> Resolve(TrackSelection? selection)
     {
         if (selection is null) return _trackList.Select(t => t.Id).ToList();
@@ -43,9 +46,21 @@ public sealed partial class TimelineIndex
             {
                 foreach (var g in Gt.All()) ids.Add(TrackId.Goroutine(g.Id));
             }
-            foreach (var t in _tail)
+            if (kinds.Contains(TrackKind.Regions))
             {
-                if (kinds.Contains(t.Id.Kind) && seen.Add(t.Id)) ids.Add(t.Id);
+                foreach (var r in RegionTable)
+                {
+                    var id = new TrackId(TrackKind.Regions, r.Goroutine, r.Depth);
+                    if (seen.Add(id)) ids.Add(id);
+                }
+            }
+            if (kinds.Contains(TrackKind.GoroutineRanges))
+            {
+                foreach (int i in GRangeOrder)
+                {
+                    var id = new TrackId(TrackKind.GoroutineRanges, RangeTable[i].ScopeId, RangeTable[i].Lane);
+                    if (seen.Add(id)) ids.Add(id);
+                }
             }
         }
         foreach (var t in selection.Tracks)

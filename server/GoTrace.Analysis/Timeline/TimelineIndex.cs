@@ -48,13 +48,15 @@ public sealed partial class TimelineIndex
     internal readonly Dictionary<TrackId, SpanTrack> Tracks = [];
     internal readonly CounterTrack[] Counters;
     internal readonly RangeRec[] RangeTable;
-    internal readonly RegionRec[] RegionTable;
+    internal readonly RegionRec[] RegionTable; // sorted by goroutine, then start
+    internal int[] GRangeOrder = []; // goroutine-scoped ranges, by goroutine, then start
+
     internal readonly TaskRec[] TaskTable;
     internal readonly LogRec[] LogTable;
     internal readonly SampleRec[] SampleTable;
     internal readonly int SCreated, SUnblocked, SSyscallExit, SForever;
     private GoroutineFacts[]? _largeFacts;
-    private readonly List<TrackInfo> _head = [], _tail = [];
+    private readonly List<TrackInfo> _head = [];
     private readonly TrackListView _trackList;
 
     internal TimelineIndex(TimelineBuilder b, PassEnd end)
@@ -141,6 +143,7 @@ public sealed partial class TimelineIndex
         });
         LogTable = Cut(b.Logs, cut, cutoff, static (ref LogRec r, long c) => r.Time < c);
         SampleTable = Cut(b.Samples, cut, cutoff, static (ref SampleRec r, long c) => r.Time < c);
+        SortRegions();
         b.Ranges = default;
         b.Regions = default;
         b.Tasks = default;
@@ -211,20 +214,14 @@ public sealed partial class TimelineIndex
             _head.Add(new TrackInfo(t.Id, "Tasks " + t.Id.Lane, "Tasks"));
         if (SampleTable.Length > 0) _head.Add(new TrackInfo(new TrackId(TrackKind.CpuSamples, -1), "CPU samples", "Samples"));
         if (LogTable.Length > 0) _head.Add(new TrackInfo(new TrackId(TrackKind.Logs, -1), "Logs", "Logs"));
-        foreach (var t in Tracks.Values.Where(t => t.Id.Kind is TrackKind.Regions or TrackKind.GoroutineRanges)
-                     .OrderBy(t => t.Id.Id).ThenBy(t => t.Id.Kind).ThenBy(t => t.Id.Lane))
-        {
-            _tail.Add(new TrackInfo(t.Id, $"G{t.Id.Id} {(t.Id.Kind == TrackKind.Regions ? "regions" : "ranges")} {t.Id.Lane}",
-                StringsTable[Gt.TryFind(t.Id.Id, out var g) ? g.Name : 0]));
-        }
         _trackList = new TrackListView(this);
         _largeFacts = facts;
     }
 
-    /// <summary>The track list: fixed tracks, then one per goroutine (made on access), then goroutine sub-tracks.</summary>
+    /// <summary>The track list: fixed tracks, then one per goroutine (made on access).</summary>
     private sealed class TrackListView(TimelineIndex ix) : IReadOnlyList<TrackInfo>
     {
-        public int Count => ix._head.Count + ix.Gt.Count + ix._tail.Count;
+        public int Count => ix._head.Count + ix.Gt.Count;
 
         public TrackInfo this[int i]
         {
@@ -232,8 +229,7 @@ public sealed partial class TimelineIndex
             {
                 if (i < ix._head.Count) return ix._head[i];
                 i -= ix._head.Count;
-                if (i < ix.Gt.Count) return ix.GoroutineTrack(ix.Gt.At(i));
-                return ix._tail[i - ix.Gt.Count];
+                return ix.GoroutineTrack(ix.Gt.At(i));
             }
         }
 
@@ -241,7 +237,6 @@ public sealed partial class TimelineIndex
         {
             foreach (var t in ix._head) yield return t;
             foreach (var g in ix.Gt.All()) yield return ix.GoroutineTrack(g);
-            foreach (var t in ix._tail) yield return t;
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
@@ -279,8 +274,9 @@ public sealed partial class TimelineIndex
         long S(long t) => t < 0 ? Start : t;
         long E(long t) => t < 0 ? End : t;
 
-        // Ranges: GC (scope none), STW (all stop-the-world ranges), sweep per P, goroutine-scoped per goroutine.
+        // Global and proc-scoped ranges: GC (scope none), STW (all stop-the-world ranges), sweep per P.
         var groups = new Dictionary<(TrackKind Kind, long Id), List<int>>();
+        var gRanges = new List<int>();
         for (int i = 0; i < RangeTable.Length; i++)
         {
             ref var r = ref RangeTable[i];
@@ -288,7 +284,7 @@ public sealed partial class TimelineIndex
             if (r.Scope == ResourceScope.None) Add(groups, (TrackKind.Gc, 0), i);
             if (name.StartsWith("stop-the-world", StringComparison.Ordinal)) Add(groups, (TrackKind.Stw, 0), i);
             if (r.Scope == ResourceScope.Proc) Add(groups, (TrackKind.ProcRanges, r.ScopeId), i);
-            if (r.Scope == ResourceScope.Goroutine) Add(groups, (TrackKind.GoroutineRanges, r.ScopeId), i);
+            if (r.Scope == ResourceScope.Goroutine) gRanges.Add(i);
         }
         foreach (var ((kind, id), list) in groups.OrderBy(k => k.Key.Kind).ThenBy(k => k.Key.Id))
         {
@@ -300,22 +296,54 @@ public sealed partial class TimelineIndex
                 return (r.Name, r.StartStack, r.Goroutine, list[j]);
             }, (j, lane) =>
             {
-                if (kind is TrackKind.Gc or TrackKind.ProcRanges or TrackKind.GoroutineRanges) RangeTable[list[j]].Lane = lane;
-            });
+                if (kind is TrackKind.Gc or TrackKind.ProcRanges) RangeTable[list[j]].Lane = lane;
+            }, true);
         }
 
-        // Regions: per goroutine, lanes = nesting depth.
-        var byG = new Dictionary<long, List<int>>();
-        for (int i = 0; i < RegionTable.Length; i++) Add(byG, RegionTable[i].Goroutine, i);
-        foreach (var (g, list) in byG.OrderBy(k => k.Key))
+        // Goroutine-scoped ranges (mark assists, STW) and regions: per goroutine, from the tables sorted by goroutine.
+        // Lanes are assigned here; only goroutines with many get stored lanes.
+        gRanges.Sort((a, b) =>
         {
-            var starts = list.Select(i => S(RegionTable[i].Start)).ToArray();
-            var ends = list.Select(i => E(RegionTable[i].End)).ToArray();
-            WriteLanes(made, TrackKind.Regions, g, starts, ends, j =>
+            ref var x = ref RangeTable[a];
+            ref var y = ref RangeTable[b];
+            int c = x.ScopeId.CompareTo(y.ScopeId);
+            if (c == 0) c = S(x.Start).CompareTo(S(y.Start));
+            if (c == 0) c = E(y.End).CompareTo(E(x.End));
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        GRangeOrder = [.. gRanges];
+        for (int i = 0; i < GRangeOrder.Length;)
+        {
+            int j = i;
+            while (j < GRangeOrder.Length && RangeTable[GRangeOrder[j]].ScopeId == RangeTable[GRangeOrder[i]].ScopeId) j++;
+            var slice = GRangeOrder[i..j];
+            var starts = slice.Select(k => S(RangeTable[k].Start)).ToArray();
+            var ends = slice.Select(k => E(RangeTable[k].End)).ToArray();
+            WriteLanes(made, TrackKind.GoroutineRanges, RangeTable[slice[0]].ScopeId, starts, ends, k =>
             {
-                ref var r = ref RegionTable[list[j]];
-                return (r.Name, r.StartStack, r.Goroutine, list[j]);
-            }, (j, lane) => RegionTable[list[j]].Depth = lane);
+                ref var r = ref RangeTable[slice[k]];
+                return (r.Name, r.StartStack, r.Goroutine, slice[k]);
+            }, (k, lane) => RangeTable[slice[k]].Lane = lane, slice.Length > Options.LaneStreamMin);
+            i = j;
+        }
+        for (int i = 0; i < RegionTable.Length;)
+        {
+            int j = i;
+            while (j < RegionTable.Length && RegionTable[j].Goroutine == RegionTable[i].Goroutine) j++;
+            int from = i;
+            var starts = new long[j - i];
+            var ends = new long[j - i];
+            for (int k = i; k < j; k++)
+            {
+                starts[k - i] = S(RegionTable[k].Start);
+                ends[k - i] = E(RegionTable[k].End);
+            }
+            WriteLanes(made, TrackKind.Regions, RegionTable[i].Goroutine, starts, ends, k =>
+            {
+                ref var r = ref RegionTable[from + k];
+                return (r.Name, r.StartStack, r.Goroutine, from + k);
+            }, (k, lane) => RegionTable[from + k].Depth = lane, j - i > Options.LaneStreamMin);
+            i = j;
         }
 
         // Tasks: packed into lanes.
@@ -327,9 +355,106 @@ public sealed partial class TimelineIndex
             {
                 ref var t = ref TaskTable[j];
                 return (t.Name, t.StartStack, t.StartG, j);
-            }, (j, lane) => TaskTable[j].Lane = lane);
+            }, (j, lane) => TaskTable[j].Lane = lane, true);
         }
         return made;
+    }
+
+    /// <summary>Sorts the regions by goroutine, then start (outer regions first).</summary>
+    private void SortRegions()
+    {
+        long start = Start, end = End;
+        Array.Sort(RegionTable, (x, y) =>
+        {
+            int c = x.Goroutine.CompareTo(y.Goroutine);
+            if (c == 0) c = (x.Start < 0 ? start : x.Start).CompareTo(y.Start < 0 ? start : y.Start);
+            if (c == 0) c = (y.End < 0 ? end : y.End).CompareTo(x.End < 0 ? end : x.End);
+            return c;
+        });
+    }
+
+    /// <summary>
+    /// The spans of a goroutine's region or range lane made from the table (null if it has nothing on that lane):
+    /// empty spans between the intervals, as a stored lane would have.
+    /// </summary>
+    private SpanItem[]? TableLane(TrackKind kind, long g, int lane)
+    {
+        var items = new List<SpanItem>();
+        long last = Start;
+        bool any = false;
+        void Put(long start, byte cat, int code, int stack, long a, long b) =>
+            items.Add(new SpanItem { Start = start, Cat = cat, Code = code, Stack = stack, A = a, B = b, Count = 1, Raw = items.Count });
+        void Interval(long s, long e, int name, int stack, long goroutine, long index)
+        {
+            if (!any)
+            {
+                any = true;
+                if (s > Start) Put(Start, (byte)RangeState.Empty, 0, 0, -1, -1);
+            }
+            else if (s > last)
+            {
+                Put(last, (byte)RangeState.Empty, 0, 0, -1, -1);
+            }
+            Put(s, (byte)RangeState.Range, name, stack, goroutine, index);
+            last = Math.Max(e, s);
+        }
+        if (kind == TrackKind.Regions)
+        {
+            int lo = 0, hi = RegionTable.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (RegionTable[mid].Goroutine < g) lo = mid + 1;
+                else hi = mid;
+            }
+            for (int i = lo; i < RegionTable.Length && RegionTable[i].Goroutine == g; i++)
+            {
+                ref var r = ref RegionTable[i];
+                if (r.Depth == lane) Interval(r.Start < 0 ? Start : r.Start, r.End < 0 ? End : r.End, r.Name, r.StartStack, r.Goroutine, i);
+            }
+        }
+        else
+        {
+            int lo = 0, hi = GRangeOrder.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (RangeTable[GRangeOrder[mid]].ScopeId < g) lo = mid + 1;
+                else hi = mid;
+            }
+            for (int i = lo; i < GRangeOrder.Length && RangeTable[GRangeOrder[i]].ScopeId == g; i++)
+            {
+                ref var r = ref RangeTable[GRangeOrder[i]];
+                if (r.Lane == lane) Interval(r.Start < 0 ? Start : r.Start, r.End < 0 ? End : r.End, r.Name, r.StartStack, r.Goroutine, GRangeOrder[i]);
+            }
+        }
+        if (!any) return null;
+        if (last < End) Put(last, (byte)RangeState.Empty, 0, 0, -1, -1);
+        return [.. items];
+    }
+
+    /// <summary>Number of region lanes (nesting depths) and goroutine-scoped range lanes of goroutine <paramref name="g"/>.</summary>
+    internal (int Regions, int Ranges) LaneCounts(long g)
+    {
+        int regions = 0, ranges = 0;
+        int lo = 0, hi = RegionTable.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (RegionTable[mid].Goroutine < g) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int i = lo; i < RegionTable.Length && RegionTable[i].Goroutine == g; i++) regions = Math.Max(regions, RegionTable[i].Depth + 1);
+        lo = 0;
+        hi = GRangeOrder.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (RangeTable[GRangeOrder[mid]].ScopeId < g) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int i = lo; i < GRangeOrder.Length && RangeTable[GRangeOrder[i]].ScopeId == g; i++) ranges = Math.Max(ranges, RangeTable[GRangeOrder[i]].Lane + 1);
+        return (regions, ranges);
     }
 
     private static void Add<TK>(Dictionary<TK, List<int>> d, TK k, int i) where TK : notnull
@@ -339,10 +464,15 @@ public sealed partial class TimelineIndex
     }
 
     private void WriteLanes(List<SpanTrack> made, TrackKind kind, long id, long[] starts, long[] ends,
-        Func<int, (int Name, int Stack, long Goroutine, int Index)> item, Action<int, int> setLane)
+        Func<int, (int Name, int Stack, long Goroutine, int Index)> item, Action<int, int> setLane, bool store)
     {
         var order = LanePacker.Order(starts, ends);
         var lane = LanePacker.Pack(starts, ends, order, out int lanes);
+        if (!store)
+        {
+            for (int j = 0; j < lane.Length; j++) setLane(j, lane[j]);
+            return;
+        }
         var writers = new LaneWriter[lanes];
         // Lanes are written one after the other (a stream's blocks must be contiguous once the store is frozen).
         for (int l = 0; l < lanes; l++)
@@ -383,7 +513,10 @@ public sealed partial class TimelineIndex
     internal SpanSource? SourceOf(TrackId id)
     {
         if (id.Kind == TrackKind.Goroutine) return Gt.TryFind(id.Id, out var g) ? Gt.Source(Store, g) : null;
-        return Tracks.TryGetValue(id, out var t) ? new SpanSource(Store, t) : null;
+        if (Tracks.TryGetValue(id, out var t)) return new SpanSource(Store, t);
+        if (id.Kind is TrackKind.Regions or TrackKind.GoroutineRanges && TableLane(id.Kind, id.Id, id.Lane) is { } items)
+            return new SpanSource(Store, id, 2, items);
+        return null;
     }
 
     /// <summary>Memory held by the index, by part (approximate).</summary>

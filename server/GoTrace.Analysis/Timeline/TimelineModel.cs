@@ -242,6 +242,10 @@ public sealed record GoroutineInfo
     public long SyscallTime { get; init; }
     public long SyscallBlockTime { get; init; }
     public long Spans { get; init; }
+    /// <summary>Its region lanes (<see cref="TrackKind.Regions"/>, lanes 0 … n−1 = nesting depth).</summary>
+    public int RegionLanes { get; init; }
+    /// <summary>Its goroutine-scoped range lanes (<see cref="TrackKind.GoroutineRanges"/>: mark assists, STW).</summary>
+    public int RangeLanes { get; init; }
     public override string ToString() => $"G{Id} {Name}";
 }
 
