@@ -213,6 +213,16 @@ internal sealed class LegacyConverter
             case LegacyEv.GoSysBlock:
                 ev = default;
                 return false;
+            case LegacyEv.GoSysCall:
+                // The syscall blocked if the goroutine's next event is GoSysBlock (found by the validation pass).
+                if (!_trace.SyscallBlocked(i))
+                {
+                    NonBlockingSyscall(le, out ev);
+                    return true;
+                }
+                type = Ev.GoSyscallBegin;
+                (a0, a1, a2, a3) = (0, le.StkID, 0, 0);
+                break;
             case LegacyEv.ProcStart:
                 _procs.SetThread(p, unchecked((long)le.A0));
                 if (_procs.See(p))
@@ -285,6 +295,37 @@ internal sealed class LegacyConverter
     }
 
     /// <summary>
+    /// A syscall that did not block: a 1 ns begin/end pair (the end queued). As for GoStartLabel, Go reads the
+    /// thread map without a presence check (0 when the P has no thread).
+    /// </summary>
+    private void NonBlockingSyscall(in LegacyEvent le, out Event ev)
+    {
+        long p = le.P;
+        long m0 = _procs.TryGetThread(p, out long pm) ? pm : 0;
+        long g0 = (long)le.G;
+        ev = default;
+        ev.Type = Ev.GoSyscallBegin;
+        ev.Kind = Ordering.KindOf(Ev.GoSyscallBegin);
+        ev.Time = le.Ts;
+        ev.Thread = m0;
+        ev.Proc = p;
+        ev.Goroutine = g0;
+        ev.A1 = le.StkID;
+        ev.Generation = _table;
+        States(ref ev, GoState.Running, GoState.Syscall);
+        ref var end = ref _extra.PushRef();
+        end = default;
+        end.Type = Ev.GoSyscallEnd;
+        end.Kind = Ordering.KindOf(Ev.GoSyscallEnd);
+        end.Time = le.Ts + 1;
+        end.Thread = m0;
+        end.Proc = p;
+        end.Goroutine = g0;
+        end.Generation = _table;
+        States(ref end, GoState.Syscall, GoState.Running);
+    }
+
+    /// <summary>
     /// The less common legacy types: true or false if the conversion is complete (as <see cref="Convert"/>
     /// returns), null if <see cref="Convert"/> is to finish the event from <paramref name="type"/> and the arguments.
     /// </summary>
@@ -330,26 +371,6 @@ internal sealed class LegacyConverter
                 _extra.PushRef() = label;
                 ev = Make(Ev.GoStart, le.Ts, m0, p, (long)le.G, le.A0, le.A1, le.A2, le.A3);
                 States(ref ev, GoState.Runnable, GoState.Running);
-                return true;
-            }
-            case LegacyEv.GoSysCall:
-            {
-                // The syscall blocked if the goroutine's next event is GoSysBlock (found by the validation pass).
-                if (_trace.SyscallBlocked(i))
-                {
-                    type = Ev.GoSyscallBegin;
-                    (a0, a1, a2, a3) = (0, le.StkID, 0, 0);
-                    return null;
-                }
-                // A syscall that did not block becomes a 1 ns begin/end pair; as for GoStartLabel, Go reads the
-                // thread map without a presence check (0 when the P has no thread).
-                long m0 = _procs.TryGetThread(p, out long pm) ? pm : 0;
-                long g0 = (long)le.G;
-                ev = Make(Ev.GoSyscallBegin, le.Ts, m0, p, g0, 0, le.StkID);
-                States(ref ev, GoState.Running, GoState.Syscall);
-                var end = Make(Ev.GoSyscallEnd, le.Ts + 1, m0, p, g0);
-                States(ref end, GoState.Syscall, GoState.Running);
-                _extra.PushRef() = end;
                 return true;
             }
             case LegacyEv.GoWaiting:
