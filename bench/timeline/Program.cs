@@ -23,6 +23,7 @@ var pass = TracePass.Run(path, b);
 var index = b.Result;
 double indexSec = sw.Elapsed.TotalSeconds;
 double indexCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+long peak = Process.GetCurrentProcess().PeakWorkingSet64;
 b = null;
 // What a server does once an index is built: a full, compacting collection that also gives free memory back to the OS.
 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -36,7 +37,7 @@ Console.WriteLine($"trace            {path}");
 Console.WriteLine($"file             {fileBytes / 1048576.0:F1} MiB, {pass.Events:N0} events, {(pass.EndTime - pass.StartTime) / 1e9:F3} s of trace");
 Console.WriteLine($"index time       {indexSec:F2} s wall, {indexCpu:F2} s CPU (reading + indexing, {Environment.ProcessorCount} cores)");
 Console.WriteLine($"managed heap     {managed / 1048576.0:F1} MiB ({(double)managed / fileBytes:F2}x the file)");
-Console.WriteLine($"process RSS      {rss / 1048576.0:F1} MiB ({(double)rss / fileBytes:F2}x the file)");
+Console.WriteLine($"process RSS      {rss / 1048576.0:F1} MiB ({(double)rss / fileBytes:F2}x the file); peak while indexing {peak / 1048576.0:F1} MiB ({(double)peak / fileBytes:F2}x)");
 Console.WriteLine($"  arena          {mem.ArenaBytes / 1048576.0:F1} MiB; block index {mem.BlockIndexBytes / 1048576.0:F1} MiB; tables {mem.TableBytes / 1048576.0:F1} MiB");
 Console.WriteLine($"  raw spans      {mem.RawSpans:N0}; pyramid items {mem.PyramidItems:N0}; counter changes {mem.CounterPoints:N0}");
 foreach (var (k, v) in mem.Parts) Console.WriteLine($"    {k,-28} {v / 1048576.0,8:F1} MiB");
