@@ -1,11 +1,5 @@
 namespace GoTrace.Analysis.Timeline;
 
-/// <summary>A finished goroutine of the pass: its ID and where its record is (≥ 0: offset of a small record; &lt; 0: ~index of a large one).</summary>
-internal struct FinishedGoroutine
-{
-    public long Id, Ref;
-}
-
 /// <summary>A finished goroutine whose track needed more than one block: it keeps its stream.</summary>
 internal struct LargeGoroutine
 {
@@ -17,13 +11,14 @@ internal struct LargeGoroutine
 /// Collects goroutines as they finish during the pass. A track that fits one block (at most 128 spans: nearly every
 /// goroutine of a program that starts one per request) is copied into a compact record and its build state is freed,
 /// so memory follows the goroutines alive, not the goroutines ever created.
-/// <para>Record: varints name, label, start stack, name time + 1 and label time + 1 (0 = never; from the trace
-/// start), block start (from the trace start), span count, byte length; then the encoded block.</para>
+/// <para>Record: varints ID, name, label, start stack, name time + 1 and label time + 1 (0 = never; from the trace
+/// start), block start (from the trace start), span count, byte length; then the encoded block. <see cref="Finished"/>
+/// holds, in finish order, the offset of each record (≥ 0) or ~index of a large goroutine (&lt; 0).</para>
 /// </summary>
 internal sealed class GoroutineTableBuilder
 {
     public readonly ByteArena Bytes = new();
-    public readonly ChunkedList<FinishedGoroutine> Finished = new();
+    public readonly ChunkedList<long> Finished = new();
     public readonly List<LargeGoroutine> Large = [];
     /// <summary>Times in records are relative to this (the first event).</summary>
     public long Origin;
@@ -33,9 +28,10 @@ internal sealed class GoroutineTableBuilder
         ReadOnlySpan<byte> block, long origin)
     {
         Origin = origin;
-        int need = 8 * Codec.MaxVarint + block.Length;
+        int need = 9 * Codec.MaxVarint + block.Length;
         if (_tmp.Length < need) _tmp = new byte[Math.Max(need, _tmp.Length * 2)];
         int p = 0;
+        p = Codec.Write(_tmp, p, (ulong)id);
         p = Codec.Write(_tmp, p, (uint)name);
         p = Codec.Write(_tmp, p, (uint)label);
         p = Codec.Write(_tmp, p, (uint)startStack);
@@ -47,7 +43,7 @@ internal sealed class GoroutineTableBuilder
         block.CopyTo(_tmp.AsSpan(p));
         p += block.Length;
         long off = Bytes.Append(_tmp.AsSpan(0, p));
-        Finished.Add(new FinishedGoroutine { Id = id, Ref = off });
+        Finished.Add(off);
     }
 
     public void AddLarge(long id, int stream, int name, int label, int startStack, long nameTime, long labelTime)
@@ -56,7 +52,7 @@ internal sealed class GoroutineTableBuilder
         {
             Id = id, Stream = stream, Name = name, Label = label, StartStack = startStack, NameTime = nameTime, LabelTime = labelTime,
         });
-        Finished.Add(new FinishedGoroutine { Id = id, Ref = ~(long)(Large.Count - 1) });
+        Finished.Add(~(long)(Large.Count - 1));
     }
 }
 
@@ -105,7 +101,8 @@ internal sealed class GoroutineTable
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {
-            ids[i] = b.Finished[i].Id;
+            long f = b.Finished[i];
+            ids[i] = f < 0 ? b.Large[(int)~f].Id : IdOf(b, f);
             order[i] = i;
         }
         Array.Sort(ids, order);
@@ -219,14 +216,14 @@ internal sealed class GoroutineTable
         // Fast path: one life, nothing cut.
         if (lives.Count == 1 && !cut)
         {
-            var f = b.Finished[lives[0]];
-            if (f.Ref < 0)
+            long f = b.Finished[lives[0]];
+            if (f < 0)
             {
-                var lg = b.Large[(int)~f.Ref];
+                var lg = b.Large[(int)~f];
                 large.Add(new SpanTrack(TrackId.Goroutine(id), lg.Stream, SpanItem.MaxStates));
                 return (1, lg.Name, lg.Label, lg.StartStack, 0, 0, large.Count - 1);
             }
-            var s = ReadSmall(b, f.Ref, out name, out label, out startStack, out _, out _, out long bs, out int count);
+            var s = ReadSmall(b, f, out name, out label, out startStack, out _, out _, out long bs, out int count);
             block = s;
             return (0, name, label, startStack, bs, count, 0);
         }
@@ -235,21 +232,21 @@ internal sealed class GoroutineTable
         var items = new List<SpanItem>();
         foreach (int li in lives)
         {
-            var f = b.Finished[li];
+            long f = b.Finished[li];
             SpanReader r;
             int lname, llabel, lstack;
             long lnameTime, llabelTime;
-            if (f.Ref < 0)
+            if (f < 0)
             {
-                var lg = b.Large[(int)~f.Ref];
+                var lg = b.Large[(int)~f];
                 (lname, llabel, lstack, lnameTime, llabelTime) = (lg.Name, lg.Label, lg.StartStack, lg.NameTime, lg.LabelTime);
                 if (store.SCount[lg.Stream] == 0) continue;
                 r = new SpanReader(store, lg.Stream, store.SFirst[lg.Stream]);
             }
             else
             {
-                var s = ReadSmall(b, f.Ref, out lname, out llabel, out lstack, out lnameTime, out llabelTime, out long bs, out int count);
-                r = new SpanReader(b.Bytes.Page(f.Ref), BlockOffset(b, f.Ref), count, bs);
+                var s = ReadSmall(b, f, out lname, out llabel, out lstack, out lnameTime, out llabelTime, out long bs, out int count);
+                r = new SpanReader(b.Bytes.Page(f), BlockOffset(b, f), count, bs);
                 _ = s;
             }
             if (name == 0 && lname != 0)
@@ -305,6 +302,7 @@ internal sealed class GoroutineTable
     {
         var page = b.Bytes.Page(off);
         int p = (int)(off & ByteArena.PageMask);
+        Codec.Read(page, ref p); // ID
         name = (int)Codec.Read(page, ref p);
         label = (int)Codec.Read(page, ref p);
         startStack = (int)Codec.Read(page, ref p);
@@ -322,8 +320,14 @@ internal sealed class GoroutineTable
     {
         var page = b.Bytes.Page(off);
         int p = (int)(off & ByteArena.PageMask);
-        for (int k = 0; k < 8; k++) Codec.Read(page, ref p);
+        for (int k = 0; k < 9; k++) Codec.Read(page, ref p);
         return p;
+    }
+
+    private static long IdOf(GoroutineTableBuilder b, long off)
+    {
+        int p = (int)(off & ByteArena.PageMask);
+        return (long)Codec.Read(b.Bytes.Page(off), ref p);
     }
 
     // ---------------------------------------------------------------- reading
