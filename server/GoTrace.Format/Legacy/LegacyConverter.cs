@@ -39,7 +39,7 @@ internal sealed class LegacyConverter
     private readonly LegacyEventReader _reader;
     private LegacyEvent _cur;               // the legacy event being converted; the first one is read ahead
     private bool _hasCur;                   // _cur holds the first event, not converted yet
-    private int _curIndex;
+    private int _curPos;                    // its merged position
     private bool _preInit = true;
     private readonly HashSet<ulong> _createdPreInit = [];
     private readonly EventQueue _extra = new();
@@ -84,6 +84,7 @@ internal sealed class LegacyConverter
         _table = t;
         _reader = trace.Read();
         _hasCur = _reader.NextInto(ref _cur); // for the time of the first Sync
+        _curPos = _reader.Pos;
     }
 
     /// <summary>The tables of the converted trace (the single generation).</summary>
@@ -127,14 +128,14 @@ internal sealed class LegacyConverter
             if (_hasCur) _hasCur = false; // the first event, read ahead
             else
             {
-                _curIndex = _reader.Index;
                 if (!_reader.NextInto(ref _cur))
                 {
                     ev = default;
                     return false;
                 }
+                _curPos = _reader.Pos;
             }
-            if (Convert(_cur, _curIndex, out ev)) break;
+            if (Convert(_cur, _curPos, out ev)) break;
         }
         // Modern events have strictly increasing times; legacy ties (and synthesized events) become 1 ns steps.
         if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
@@ -166,8 +167,8 @@ internal sealed class LegacyConverter
     private static readonly bool[] LegacyHasStack = Enumerable.Range(0, 64).Select(t => LegacyEventInfo.HasStack((byte)t)).ToArray();
     private static readonly sbyte[] MainStackArg = Enumerable.Range(0, 256).Select(t => (sbyte)(Specs.Table[t]?.MainStackArg ?? -1)).ToArray();
 
-    /// <summary>Converts legacy event <paramref name="le"/> (number <paramref name="i"/>); false if it produces no event of its own (it may queue extras).</summary>
-    private bool Convert(in LegacyEvent le, int i, out Event ev)
+    /// <summary>Converts legacy event <paramref name="le"/> (merged position <paramref name="pos"/>); false if it produces no event of its own (it may queue extras).</summary>
+    private bool Convert(in LegacyEvent le, int pos, out Event ev)
     {
         byte type;
         ulong a0 = le.A0, a1 = le.A1, a2 = le.A2, a3 = le.A3, extra = 0;
@@ -215,7 +216,7 @@ internal sealed class LegacyConverter
                 return false;
             case LegacyEv.GoSysCall:
                 // The syscall blocked if the goroutine's next event is GoSysBlock (found by the validation pass).
-                if (!_trace.SyscallBlocked(i))
+                if (!_trace.SyscallBlocked(pos))
                 {
                     NonBlockingSyscall(le, out ev);
                     return true;
@@ -258,7 +259,7 @@ internal sealed class LegacyConverter
             case LegacyEv.GCMarkAssistDone: type = Ev.GCMarkAssistEnd; break;
             default:
                 // PERF: the rare cases apart, so that this hot method's frame stays small.
-                if (ConvertRare(le, i, out ev, out type, ref a0, ref a1, ref a2, ref a3, ref extra) is bool produced) return produced;
+                if (ConvertRare(le, out ev, out type, ref a0, ref a1, ref a2, ref a3, ref extra) is bool produced) return produced;
                 break;
         }
 
@@ -330,7 +331,7 @@ internal sealed class LegacyConverter
     /// returns), null if <see cref="Convert"/> is to finish the event from <paramref name="type"/> and the arguments.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool? ConvertRare(in LegacyEvent le, int i, out Event ev, out byte type, ref ulong a0, ref ulong a1, ref ulong a2, ref ulong a3, ref ulong extra)
+    private bool? ConvertRare(in LegacyEvent le, out Event ev, out byte type, ref ulong a0, ref ulong a1, ref ulong a2, ref ulong a3, ref ulong extra)
     {
         long p = le.P;
         ev = default;

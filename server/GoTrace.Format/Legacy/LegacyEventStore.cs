@@ -302,9 +302,9 @@ internal sealed class LegacyEventStore
     public long MinTs;
     public double Factor;
 
-    // Validation's edits, by final index (ascending), and what the converter needs to know ahead.
+    // Validation's edits, by merged position (ascending), and what the converter needs to know ahead.
     public int[] NetpollUnblocks = [];
-    public (int Idx, uint StkID)[] StartStacks = [];
+    public (int Pos, uint StkID)[] StartStacks = [];
     public StackIdSet? Stacks;
     public ulong[] SyscallBlocked = [];
 
@@ -362,8 +362,11 @@ internal sealed class LegacyEventReader
         _timers = s.TimerGoroutines;
     }
 
-    /// <summary>Index (in the final order) of the next event <see cref="Next"/> returns.</summary>
-    public int Index { get; private set; }
+    /// <summary>
+    /// Merged position of the event returned last (validation's edits and look-ahead answers are keyed by it: the
+    /// edited events keep their relative order in the final order).
+    /// </summary>
+    public int Pos { get; private set; }
 
     /// <summary>The next event into <paramref name="ev"/>; false at the end.</summary>
     public bool Next(out LegacyEvent ev)
@@ -387,7 +390,9 @@ internal sealed class LegacyEventReader
                     _movedAscNext++; // it was returned from the moved list
                     continue;
                 }
+                Pos = pos;
                 Finish(ref ev);
+                if (_final) FinalEdits(ref ev, pos);
                 return true;
             }
             return false;
@@ -423,14 +428,17 @@ internal sealed class LegacyEventReader
                 ev.A0 = m.G;
                 ev.A1 = m.Seq;
                 ev.A2 = unchecked((ulong)m.Ts);
-                Finish(ref ev);
+                Pos = m.Idx;
+                Finish(ref ev); // (validation edits no syscall exit)
                 return true;
             }
         }
         if (!_hasBase) return false;
         _hasBase = false;
         ev = _base;
+        Pos = _baseIdx;
         Finish(ref ev);
+        if (_final) FinalEdits(ref ev, _baseIdx);
         return true;
     }
 
@@ -449,11 +457,10 @@ internal sealed class LegacyEventReader
         };
     }
 
-    /// <summary>The parser's normalization (ns, fake Ps) and, in final mode, validation's edits.</summary>
+    /// <summary>The parser's normalization: ns, fake Ps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Finish(ref LegacyEvent ev)
     {
-        int idx = Index++;
         long x = unchecked(ev.Ts - _minTs);
         if ((ulong)x < (ulong)_intLimit) ev.Ts = x * _intFactor;
         else
@@ -464,20 +471,20 @@ internal sealed class LegacyEventReader
         }
         if (ev.Type == LegacyEv.GoUnblock && _timers is not null && _timers.Contains(ev.G)) ev.P = LegacyTrace.TimerP;
         if (ev.Type == LegacyEv.GoSysExit) ev.P = LegacyTrace.SyscallP;
-        if (_final) FinalEdits(ref ev, idx);
     }
 
+    /// <summary>Validation's edits of the event at merged position <paramref name="pos"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FinalEdits(ref LegacyEvent ev, int idx)
+    private void FinalEdits(ref LegacyEvent ev, int pos)
     {
         var s = _s;
         if (ev.Type == LegacyEv.GCStart) ev.P = LegacyTrace.GCP;
-        if (_netpollNext < s.NetpollUnblocks.Length && s.NetpollUnblocks[_netpollNext] == idx)
+        if (_netpollNext < s.NetpollUnblocks.Length && s.NetpollUnblocks[_netpollNext] == pos)
         {
             _netpollNext++;
             ev.P = LegacyTrace.NetpollP;
         }
-        if (_startNext < s.StartStacks.Length && s.StartStacks[_startNext].Idx == idx)
+        if (_startNext < s.StartStacks.Length && s.StartStacks[_startNext].Pos == pos)
         {
             ev.StkID = s.StartStacks[_startNext++].StkID;
         }

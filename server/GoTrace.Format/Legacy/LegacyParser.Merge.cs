@@ -411,12 +411,11 @@ internal static partial class LegacyParser
                 {
                     // The reader's normalization but the time (in ticks here; times only appear in messages).
                     if (e.Type == LegacyEv.GoSysExit) e.P = LegacyTrace.SyscallP;
-                    if (!isMoved) validation.Add(e, idx);
+                    if (!isMoved) validation.Add(ref e, idx);
                     else
                     {
-                        var m = e;
-                        m.Ts = (long)e.A2;
-                        validation.AddMoved(m, idx);
+                        e.Ts = (long)e.A2;
+                        validation.AddMoved(ref e, idx);
                     }
                     if (validation.Failed) Validation = null;
                 }

@@ -95,7 +95,10 @@ internal static partial class LegacyParser
                 }
             }
 
-            /// <summary>Validates event <paramref name="idx"/> (of the final order), applying the reference's edits to it.</summary>
+            /// <summary>
+            /// Validates the next event of the final order, at merged position <paramref name="idx"/> (the key of the
+            /// edits it records), applying the reference's edits to it.
+            /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Step(ref LegacyEvent ev, int idx)
             {
@@ -326,82 +329,72 @@ internal static partial class LegacyParser
         }
 
         /// <summary>
-        /// Validation during the merge (PERF: it saves a pass over all events). The merge hands over each event as it
-        /// is merged; syscall exits that take their real exit time come with it and belong elsewhere in the final
-        /// order, which is the merged order with those exits merged in by (time, merged position). So events wait in
-        /// a window and are validated in final order once a window's worth of later events has been merged (or at
-        /// the end); an exit that belongs before an event already validated makes this fail, and so does an
-        /// inconsistency (the separate pass then reports it, with the times in ns).
+        /// Validation during the merge (PERF: it saves a pass over all events). Events are validated as they are
+        /// merged; the final order differs from that only by the syscall exits that take their real exit time (merged
+        /// in by (time, merged position)). Such an exit changes the state of its goroutine only, and edits nothing,
+        /// so validating it at its merged position instead of its final one gives the same result unless an event
+        /// that it trades places with involves the same goroutine. That is tracked per goroutine (the latest time of
+        /// an event involving it, and of a moved exit of it); on such a conflict, on an inconsistency, or with timer
+        /// goroutines (their records may come after their events), this gives up and the separate pass runs (and
+        /// reports any error, with the times in ns).
         /// </summary>
         private sealed class ValidationOnTheWay(int count)
         {
-            private const int Window = 1 << 14;
+            private struct Touch
+            {
+                public long MaxTs;      // latest time (ticks; final order) of a validated event involving the goroutine
+                public long MaxMovedTs; // latest time of a validated moved exit of the goroutine
+                public bool Moved;      // whether there is one
+            }
+
             private readonly Validator _v = new(count, stacks: null);
-            private readonly LegacyEvent[] _ring = new LegacyEvent[Window];
-            private readonly int[] _ringIdx = new int[Window];
-            private int _head, _count;
-            private readonly List<(LegacyEvent Ev, int Idx)> _moved = []; // waiting exits, by (time, merged position)
-            private long _lastTs;
-            private int _lastIdx = -1;
-            private int _final; // final index of the next event validated
+            private readonly ULongMap<Touch> _touch = new();
 
             /// <summary>Whether it failed (the result is then unusable).</summary>
             public bool Failed { get; private set; }
 
-            /// <summary>An event that keeps its place: merged position <paramref name="idx"/>, time in ticks.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Add(in LegacyEvent ev, int idx)
+            /// <summary>An event that keeps its place: merged position <paramref name="pos"/>, time in ticks.</summary>
+            public void Add(ref LegacyEvent ev, int pos)
             {
-                while (_count == Window)
-                {
-                    ValidateNext();
-                    if (Failed) return;
-                }
-                int slot = (_head + _count) & (Window - 1);
-                _ring[slot] = ev;
-                _ringIdx[slot] = idx;
-                _count++;
+                // The goroutines whose state the validation of this event may read or write (conservatively).
+                if (!Involve(ev.G, ev.Ts)) return;
+                if (ev.Type is LegacyEv.GoCreate or LegacyEv.GoUnblock && ev.A0 != ev.G && !Involve(ev.A0, ev.Ts)) return;
+                if (!_v.TryStep(ref ev, pos)) Failed = true;
             }
 
-            /// <summary>A syscall exit at merged position <paramref name="idx"/> whose time became its real exit time.</summary>
-            public void AddMoved(in LegacyEvent ev, int idx)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private bool Involve(ulong g, long ts)
             {
-                if (_lastIdx >= 0 && (ev.Ts < _lastTs || (ev.Ts == _lastTs && idx < _lastIdx)))
+                ref var t = ref _touch.GetOrAdd(g);
+                // A moved exit of g validated before, but later in the final order: they trade places.
+                if (t.Moved && t.MaxMovedTs > ts)
                 {
-                    Failed = true; // its place was passed already
+                    Failed = true;
+                    return false;
+                }
+                if (ts > t.MaxTs) t.MaxTs = ts;
+                return true;
+            }
+
+            /// <summary>A syscall exit at merged position <paramref name="pos"/> whose time became its real exit time.</summary>
+            public void AddMoved(ref LegacyEvent ev, int pos)
+            {
+                ref var t = ref _touch.GetOrAdd(ev.G);
+                // An event of g validated before, but later in the final order (greater time; at equal times the
+                // merged position decides, and those came first): they trade places.
+                if (t.MaxTs > ev.Ts)
+                {
+                    Failed = true;
                     return;
                 }
-                int at = _moved.Count;
-                while (at > 0 && (_moved[at - 1].Ev.Ts > ev.Ts || (_moved[at - 1].Ev.Ts == ev.Ts && _moved[at - 1].Idx > idx))) at--;
-                _moved.Insert(at, (ev, idx));
+                t.MaxTs = ev.Ts;
+                if (!t.Moved || ev.Ts > t.MaxMovedTs) t.MaxMovedTs = ev.Ts;
+                t.Moved = true;
+                if (!_v.TryStep(ref ev, pos)) Failed = true;
             }
 
-            /// <summary>Validates everything still waiting; the validator, or null if validation failed.</summary>
-            public Validator? Finish()
-            {
-                while (!Failed && (_count > 0 || _moved.Count > 0)) ValidateNext();
-                return Failed ? null : _v;
-            }
-
-            private void ValidateNext()
-            {
-                if (_moved.Count > 0)
-                {
-                    var (m, mIdx) = _moved[0];
-                    if (_count == 0 || m.Ts < _ring[_head].Ts || (m.Ts == _ring[_head].Ts && mIdx < _ringIdx[_head]))
-                    {
-                        _moved.RemoveAt(0);
-                        (_lastTs, _lastIdx) = (m.Ts, mIdx);
-                        if (!_v.TryStep(ref m, _final++)) Failed = true;
-                        return;
-                    }
-                }
-                ref var ev = ref _ring[_head];
-                (_lastTs, _lastIdx) = (ev.Ts, _ringIdx[_head]);
-                _head = (_head + 1) & (Window - 1);
-                _count--;
-                if (!_v.TryStep(ref ev, _final++)) Failed = true;
-            }
+            /// <summary>The validator, or null if validation failed.</summary>
+            public Validator? Finish() => Failed ? null : _v;
         }
 
         /// <summary>Validation as a pass of its own over the final order (when the merge could not do it on the way).</summary>
@@ -410,12 +403,7 @@ internal static partial class LegacyParser
             var v = new Validator(store.Count, store.Stacks);
             var reader = new LegacyEventReader(store, final: false);
             var ev = default(LegacyEvent);
-            while (true)
-            {
-                int idx = reader.Index;
-                if (!reader.NextInto(ref ev)) break;
-                v.Step(ref ev, idx);
-            }
+            while (reader.NextInto(ref ev)) v.Step(ref ev, reader.Pos);
             v.Finish(store);
         }
 

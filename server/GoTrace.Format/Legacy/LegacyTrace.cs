@@ -62,10 +62,11 @@ internal sealed class LegacyTrace
     public LegacyEventReader Read() => new(Store, final: true);
 
     /// <summary>
-    /// Whether event <paramref name="index"/>, a <c>GoSysCall</c>, blocked: the next event of its goroutine is a
-    /// <c>GoSysBlock</c> (the converter's look-ahead, answered by the validation pass).
+    /// Whether the <c>GoSysCall</c> at merged position <paramref name="pos"/> (<see cref="LegacyEventReader.Pos"/>)
+    /// blocked: the next event of its goroutine is a <c>GoSysBlock</c> (the converter's look-ahead, answered by
+    /// validation).
     /// </summary>
-    public bool SyscallBlocked(int index) => (Store.SyscallBlocked[index >> 6] & (1UL << (index & 63))) != 0;
+    public bool SyscallBlocked(int pos) => (Store.SyscallBlocked[pos >> 6] & (1UL << (pos & 63))) != 0;
 
     private LegacyEvent[]? _events;
 
