@@ -221,7 +221,7 @@ public class MmuAlgorithmTests
     [InlineData(1e21, "1e+21")]
     [InlineData(123.0, "123")]
     [InlineData(0.5, "0.5")]
-    public void GoFloatFormat(double v, string expected) => Assert.Equal(expected, MmuDetails.GoFloatV(v));
+    public void GoFloatFormat(double v, string expected) => Assert.Equal(expected, GoFormat.FloatV(v));
 
     [Fact]
     public void LinksIntoSplitTimelines()

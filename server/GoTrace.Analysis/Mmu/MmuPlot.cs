@@ -116,7 +116,7 @@ public static class MmuDetails
                 r = candidate;
                 if (candidate.EndTime > w.Time) break;
             }
-            return $"/trace?view=proc&start={r.Start}&end={r.End}#{GoFloatV(w.Time / 1e6)}:{GoFloatV((w.Time + window) / 1e6)}";
+            return $"/trace?view=proc&start={r.Start}&end={r.End}#{GoFormat.FloatV(w.Time / 1e6)}:{GoFormat.FloatV((w.Time + window) / 1e6)}";
         }
         long rel = w.Time - traceStart;
         string view = "/trace?view=proc";
@@ -133,63 +133,6 @@ public static class MmuDetails
             }
             view = $"/trace?view=proc&start={r.Start}&end={r.End}";
         }
-        return $"{view}#{GoFloatV(rel / 1e6)}:{GoFloatV((rel + window) / 1e6)}";
-    }
-
-    /// <summary>
-    /// Go's <c>%v</c> of a float64 (<c>%g</c> with the shortest round-trip digits): exponent form
-    /// <c>d.ddde±XX</c> when the decimal exponent is &lt; -4 or &gt;= 6 (Go's threshold for shortest output), else plain.
-    /// </summary>
-    internal static string GoFloatV(double v)
-    {
-        if (double.IsNaN(v)) return "NaN";
-        if (double.IsPositiveInfinity(v)) return "+Inf";
-        if (double.IsNegativeInfinity(v)) return "-Inf";
-        if (v == 0) return double.IsNegative(v) ? "-0" : "0";
-        // .NET's "R" gives the shortest round-trip digits (in plain or exponent form); take digits and exponent.
-        string r = v.ToString("R", CultureInfo.InvariantCulture);
-        bool neg = r[0] == '-';
-        if (neg) r = r[1..];
-        int e = 0;
-        int ePos = r.IndexOfAny(['E', 'e']);
-        if (ePos >= 0)
-        {
-            e = int.Parse(r.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            r = r[..ePos];
-        }
-        int dot = r.IndexOf('.');
-        string intPart = dot < 0 ? r : r[..dot];
-        string frac = dot < 0 ? "" : r[(dot + 1)..];
-        string digits = (intPart + frac).TrimStart('0');
-        int lead = (intPart + frac).Length - (intPart + frac).TrimStart('0').Length;
-        // decimal point position relative to the start of `digits`: value = 0.digits * 10^dp
-        int dp = intPart.Length + e - lead;
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0) digits = "0";
-        int exp = dp - 1;
-        var sb = new System.Text.StringBuilder();
-        if (neg) sb.Append('-');
-        if (exp < -4 || exp >= 6)
-        {
-            sb.Append(digits[0]);
-            if (digits.Length > 1) sb.Append('.').Append(digits, 1, digits.Length - 1);
-            sb.Append('e').Append(exp < 0 ? '-' : '+');
-            int a = Math.Abs(exp);
-            if (a < 10) sb.Append('0');
-            sb.Append(a.ToString(CultureInfo.InvariantCulture));
-        }
-        else if (dp <= 0)
-        {
-            sb.Append("0.").Append('0', -dp).Append(digits);
-        }
-        else if (dp >= digits.Length)
-        {
-            sb.Append(digits).Append('0', dp - digits.Length);
-        }
-        else
-        {
-            sb.Append(digits, 0, dp).Append('.').Append(digits, dp, digits.Length - dp);
-        }
-        return sb.ToString();
+        return $"{view}#{GoFormat.FloatV(rel / 1e6)}:{GoFormat.FloatV((rel + window) / 1e6)}";
     }
 }
