@@ -331,7 +331,6 @@ internal sealed class LegacyEventReader
     private readonly int[] _movedAsc;
     private readonly long _minTs;
     private readonly double _factor;
-    private readonly long _intFactor, _intLimit; // exact integer shortcut of the conversion, for times below _intLimit
     private readonly HashSet<ulong>? _timers;
     private int _pos, _movedAscNext, _movedNext, _netpollNext, _startNext;
     private bool _hasBase;
@@ -352,13 +351,6 @@ internal sealed class LegacyEventReader
         _movedAsc = s.MovedAsc;
         _minTs = s.MinTs;
         _factor = s.Factor;
-        // PERF: when ns per tick is a whole number (64 on most platforms), x * factor in doubles is exact, and so
-        // equal to the integer product, as long as the product stays below 2^53.
-        if (_factor >= 1 && _factor < (1L << 20) && _factor == Math.Floor(_factor))
-        {
-            _intFactor = (long)_factor;
-            _intLimit = (1L << 53) / _intFactor;
-        }
         _timers = s.TimerGoroutines;
     }
 
@@ -461,14 +453,10 @@ internal sealed class LegacyEventReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Finish(ref LegacyEvent ev)
     {
-        long x = unchecked(ev.Ts - _minTs);
-        if ((ulong)x < (ulong)_intLimit) ev.Ts = x * _intFactor;
-        else
-        {
-            double ns = x * _factor;
-            // Go's float → int conversion (GoMath.FloatToInt64), inlined.
-            ev.Ts = ns >= -9223372036854775808.0 && ns < 9223372036854775808.0 ? (long)ns : long.MinValue;
-        }
+        // (Legacy frequencies are measured, so ns per tick is not a whole number: no integer shortcut.)
+        double ns = unchecked(ev.Ts - _minTs) * _factor;
+        // Go's float → int conversion (GoMath.FloatToInt64), inlined.
+        ev.Ts = ns >= -9223372036854775808.0 && ns < 9223372036854775808.0 ? (long)ns : long.MinValue;
         if (ev.Type == LegacyEv.GoUnblock && _timers is not null && _timers.Contains(ev.G)) ev.P = LegacyTrace.TimerP;
         if (ev.Type == LegacyEv.GoSysExit) ev.P = LegacyTrace.SyscallP;
     }
