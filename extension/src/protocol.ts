@@ -13,6 +13,8 @@ export const Methods = {
   goroutineGroups: 'gotrace/goroutineGroups',
   goroutineGroup: 'gotrace/goroutineGroup',
   mmu: 'gotrace/mmu',
+  timeline: 'gotrace/timeline',
+  goroutineStack: 'gotrace/goroutineStack',
 } as const;
 
 export const Notifications = {
@@ -80,6 +82,30 @@ export interface MmuParams {
 }
 export interface MmuPoint { windowNs: number; mmu: number; percentiles?: number[]; worst?: { timeNs: number; utilization: number }[] }
 export interface MmuResult { flags: string; points: MmuPoint[] }
+
+export type TrackKind = 'goroutine' | 'proc' | 'thread' | 'gc' | 'stw' | 'procRanges' | 'goroutineRanges' | 'regions'
+  | 'tasks' | 'counter' | 'cpuSamples' | 'logs';
+export interface TrackRef { kind: TrackKind; id?: number; lane?: number }
+export interface TimelineParams {
+  traceId: string; startNs: number; endNs: number; nsPerPixel: number; tracks?: TrackRef[]; kinds?: TrackKind[];
+}
+export interface Span {
+  startNs: number; endNs: number; state: number; count: number; index: number; reason?: string; stack: number;
+  goroutine: number; proc: number; thread: number; ref: number; stateNs?: number[];
+}
+export interface Instant {
+  timeNs: number; endNs: number; count: number; index: number; goroutine: number; proc: number; thread: number;
+  stack: number; text?: string;
+}
+export interface CounterPoint { timeNs: number; endNs: number; series: number; min: number; max: number; last: number }
+export interface Track { track: TrackRef; name: string; spans: Span[]; instants: Instant[]; series: string[]; points: CounterPoint[] }
+export interface TimelineResult { startNs: number; endNs: number; nsPerPixel: number; tracks: Track[] }
+export interface GoroutineStackParams { traceId: string; goroutine: number; timeNs: number }
+export interface GoroutineStackResult {
+  goroutine: number; name: string; spanStartNs: number; spanEndNs: number; state: string; reason?: string;
+  eventStack: Frame[]; stack: Frame[]; creationStack: Frame[]; creator: number;
+  unblockedBy?: { by: number; timeNs: number; stack: Frame[]; reason?: string };
+}
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

@@ -224,4 +224,77 @@ public sealed class TraceMethodTests
         var (bad, _) = await ResponseAsync(peer, 31);
         Assert.Equal(3, RpcPeer.Code(bad));
     }
+
+    [Fact]
+    public async Task Timeline_range_is_bounded_and_conserves_time()
+    {
+        var (peer, id, summary, _) = await OpenAsync("blocking.go1.27.trace");
+        await using var _p = peer;
+        long duration = summary.GetProperty("durationNs").GetInt64();
+        // Full view at 1000 px: every proc, GC, and goroutine 1.
+        await peer.RequestAsync(40, "gotrace/timeline",
+            $"{{\"traceId\":\"{id}\",\"startNs\":0,\"endNs\":{duration},\"nsPerPixel\":{duration / 1000},\"kinds\":[\"proc\",\"gc\"],\"tracks\":[{{\"kind\":\"goroutine\",\"id\":1}},{{\"kind\":\"counter\",\"id\":0}}]}}");
+        var (r, _) = await ResponseAsync(peer, 40);
+        var tracks = r.GetProperty("result").GetProperty("tracks").EnumerateArray().ToList();
+        var procs = tracks.Where(t => t.GetProperty("track").GetProperty("kind").GetString() == "proc").ToList();
+        Assert.Equal(2, procs.Count);
+        foreach (var t in tracks)
+        {
+            var spans = t.GetProperty("spans").EnumerateArray().ToList();
+            Assert.True(spans.Count <= 2 * 1000 + 4, $"{t.GetProperty("name")}: {spans.Count} spans for 1000 px");
+            if (spans.Count == 0) continue;
+            // Contiguous from the window start to its end: nothing lost in merging.
+            Assert.Equal(0, spans[0].GetProperty("startNs").GetInt64());
+            Assert.Equal(duration, spans[^1].GetProperty("endNs").GetInt64());
+            for (int i = 1; i < spans.Count; i++) Assert.Equal(spans[i - 1].GetProperty("endNs").GetInt64(), spans[i].GetProperty("startNs").GetInt64());
+        }
+        // Goroutine 1 (main.main): its Running time, merged or not, equals the summarizer's execution time.
+        var g1 = tracks.Single(t => t.GetProperty("track").GetProperty("kind").GetString() == "goroutine");
+        long running = 0;
+        foreach (var sp in g1.GetProperty("spans").EnumerateArray())
+        {
+            if (sp.TryGetProperty("stateNs", out var st)) running += st[2].GetInt64();             // GoroutineState.Running = 2
+            else if (sp.GetProperty("state").GetInt32() == 2) running += sp.GetProperty("endNs").GetInt64() - sp.GetProperty("startNs").GetInt64();
+        }
+        var summ = GoTrace.Analysis.Summary.Summarizer.Summarize(Trace("blocking.go1.27.trace"));
+        Assert.Equal(summ.Goroutines[1].Stats.ExecTime, running);
+
+        await peer.RequestAsync(41, "gotrace/timeline", $"{{\"traceId\":\"{id}\",\"startNs\":0,\"endNs\":10,\"nsPerPixel\":1,\"kinds\":[\"nonsense\"]}}");
+        var (bad, _) = await ResponseAsync(peer, 41);
+        Assert.Equal(-32602, RpcPeer.Code(bad));
+    }
+
+    [Fact]
+    public async Task Goroutine_stack_follows_the_unblocker()
+    {
+        var trace = "blocking.go1.27.trace";
+        var (peer, id, _, _) = await OpenAsync(trace);
+        await using var _p = peer;
+        // A lockContender blocked in sync.(*Mutex).Lock: find one such wait from the raw events.
+        var summ = GoTrace.Analysis.Summary.Summarizer.Summarize(Trace(trace));
+        var g = summ.Goroutines.Values.First(x => x.Name == "main.lockContender" && x.Stats.BlockTimeByReason.ContainsKey("sync"));
+        var c = new BlockingCollector(new StackTable());
+        TracePass.Run(Trace(trace), c);
+        int gi = c.IndexOf(g.Id);
+        BlockingInterval wait = default;
+        foreach (var chunk in c.Intervals.Chunks())
+            foreach (var iv in chunk.Span)
+                if (iv.GoroutineIndex == gi && iv.Kind == BlockingKind.Sync && wait.End == 0) wait = iv;
+        Assert.True(wait.End > 0);
+        long mid = (wait.Start + wait.End) / 2 - c.TraceStart;
+        await peer.RequestAsync(42, "gotrace/goroutineStack", $"{{\"traceId\":\"{id}\",\"goroutine\":{g.Id},\"timeNs\":{mid}}}");
+        var (r, _) = await ResponseAsync(peer, 42);
+        var res = r.GetProperty("result");
+        Assert.Equal("Waiting", res.GetProperty("state").GetString());
+        Assert.Equal("sync", res.GetProperty("reason").GetString());
+        Assert.Equal(wait.Start - c.TraceStart, res.GetProperty("spanStartNs").GetInt64());
+        Assert.Equal(wait.End - c.TraceStart, res.GetProperty("spanEndNs").GetInt64());
+        Assert.Contains(res.GetProperty("eventStack").EnumerateArray(), f => f.GetProperty("func").GetString() == "sync.(*Mutex).Lock");
+        Assert.Equal(g.Name, res.GetProperty("name").GetString());
+        Assert.NotEmpty(res.GetProperty("creationStack").EnumerateArray());                 // the creator's stack at the go statement
+        Assert.True(res.GetProperty("creator").GetInt64() > 0);
+        var by = res.GetProperty("unblockedBy");
+        Assert.Equal(wait.End - c.TraceStart, by.GetProperty("timeNs").GetInt64());
+        Assert.Contains(by.GetProperty("stack").EnumerateArray(), f => f.GetProperty("func").GetString() == "sync.(*Mutex).Unlock");
+    }
 }

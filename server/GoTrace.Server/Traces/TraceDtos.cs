@@ -259,6 +259,117 @@ public sealed class MmuResult
     public required MmuPointDto[] Points { get; init; }
 }
 
+public sealed class TrackRefDto
+{
+    /// <summary>goroutine, proc, thread, gc, stw, procRanges, goroutineRanges, regions, tasks, counter, cpuSamples, logs.</summary>
+    public required string Kind { get; init; }
+    public long Id { get; init; }
+    public int Lane { get; init; }
+}
+
+public sealed class TimelineParams
+{
+    public required string TraceId { get; init; }
+    /// <summary>Window, ns since the trace start.</summary>
+    public long StartNs { get; init; }
+    public long EndNs { get; init; }
+    public long NsPerPixel { get; init; }
+    public TrackRefDto[]? Tracks { get; init; }
+    /// <summary>Whole kinds of tracks (every goroutine, every proc, ...).</summary>
+    public string[]? Kinds { get; init; }
+}
+
+public sealed class SpanDto
+{
+    public long StartNs { get; init; }
+    public long EndNs { get; init; }
+    public byte State { get; init; }
+    public int Count { get; init; }
+    public long Index { get; init; }
+    public string? Reason { get; init; }
+    public int Stack { get; init; }
+    public long Goroutine { get; init; }
+    public long Proc { get; init; }
+    public long Thread { get; init; }
+    public long Ref { get; init; }
+    /// <summary>Merged spans: time per state (index = state).</summary>
+    public long[]? StateNs { get; init; }
+}
+
+public sealed class InstantDto
+{
+    public long TimeNs { get; init; }
+    public long EndNs { get; init; }
+    public int Count { get; init; }
+    public long Index { get; init; }
+    public long Goroutine { get; init; }
+    public long Proc { get; init; }
+    public long Thread { get; init; }
+    public int Stack { get; init; }
+    public string? Text { get; init; }
+}
+
+public sealed class CounterPointDto
+{
+    public long TimeNs { get; init; }
+    public long EndNs { get; init; }
+    public int Series { get; init; }
+    public long Min { get; init; }
+    public long Max { get; init; }
+    public long Last { get; init; }
+}
+
+public sealed class TrackDto
+{
+    public required TrackRefDto Track { get; init; }
+    public required string Name { get; init; }
+    public required SpanDto[] Spans { get; init; }
+    public required InstantDto[] Instants { get; init; }
+    public required string[] Series { get; init; }
+    public required CounterPointDto[] Points { get; init; }
+}
+
+public sealed class TimelineResult
+{
+    public long StartNs { get; init; }
+    public long EndNs { get; init; }
+    public long NsPerPixel { get; init; }
+    public required TrackDto[] Tracks { get; init; }
+}
+
+public sealed class GoroutineStackParams
+{
+    public required string TraceId { get; init; }
+    public long Goroutine { get; init; }
+    /// <summary>A time (ns since the trace start): the span of the goroutine at that time.</summary>
+    public long TimeNs { get; init; }
+}
+
+public sealed class UnblockDto
+{
+    public long By { get; init; }
+    public long TimeNs { get; init; }
+    public required FrameDto[] Stack { get; init; }
+    public string? Reason { get; init; }
+}
+
+public sealed class GoroutineStackResult
+{
+    public long Goroutine { get; init; }
+    public required string Name { get; init; }
+    public long SpanStartNs { get; init; }
+    public long SpanEndNs { get; init; }
+    public required string State { get; init; }
+    public string? Reason { get; init; }
+    /// <summary>Stack of the event that began the span.</summary>
+    public required FrameDto[] EventStack { get; init; }
+    /// <summary>The goroutine's own stack during the span.</summary>
+    public required FrameDto[] Stack { get; init; }
+    public required FrameDto[] CreationStack { get; init; }
+    public long Creator { get; init; }
+    public UnblockDto? UnblockedBy { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OpenParams))]
@@ -276,4 +387,8 @@ public sealed class MmuResult
 [JsonSerializable(typeof(GoroutineGroupResult))]
 [JsonSerializable(typeof(MmuParams))]
 [JsonSerializable(typeof(MmuResult))]
+[JsonSerializable(typeof(TimelineParams))]
+[JsonSerializable(typeof(TimelineResult))]
+[JsonSerializable(typeof(GoroutineStackParams))]
+[JsonSerializable(typeof(GoroutineStackResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

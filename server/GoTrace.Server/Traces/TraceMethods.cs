@@ -11,7 +11,8 @@ internal static class TraceMethods
 {
     public const string Open = "gotrace/open", Close = "gotrace/close", Progress = "gotrace/progress",
         BlockingSitesMethod = "gotrace/blockingSites", SourceLines = "gotrace/sourceLines", ExportPprof = "gotrace/exportPprof",
-        GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup", Mmu = "gotrace/mmu";
+        GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup", Mmu = "gotrace/mmu",
+        Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -33,6 +34,9 @@ internal static class TraceMethods
         server.Register(GoroutineGroup, ctx.GoroutineGroupParams, ctx.GoroutineGroupResult, (p, rc, ct) =>
             Run(() => Group(store.Get(p.TraceId), p), ct));
         server.Register(Mmu, ctx.MmuParams, ctx.MmuResult, (p, rc, ct) => Run(() => MmuOf(store.Get(p.TraceId), p), ct));
+        server.Register(Timeline, ctx.TimelineParams, ctx.TimelineResult, (p, rc, ct) => Run(() => TimelineOf(store.Get(p.TraceId), p), ct));
+        server.Register(GoroutineStack, ctx.GoroutineStackParams, ctx.GoroutineStackResult, (p, rc, ct) =>
+            Run(() => StackOf(store.Get(p.TraceId), p), ct));
     }
 
     private static ValueTask<T> Run<T>(Func<T> f, CancellationToken ct) => new(Task.Run(f, ct));
@@ -229,6 +233,84 @@ internal static class TraceMethods
             }).ToArray(),
         };
     }
+
+    private static GoTrace.Analysis.Timeline.TrackKind TrackKindOf(string k) =>
+        Enum.TryParse<GoTrace.Analysis.Timeline.TrackKind>(k, ignoreCase: true, out var v) && Enum.IsDefined(v) && !int.TryParse(k, out _)
+            ? v : throw RpcException.InvalidParams($"unknown track kind \"{k}\"");
+
+    private static string KindName(GoTrace.Analysis.Timeline.TrackKind k)
+    {
+        var s = k.ToString();
+        return char.ToLowerInvariant(s[0]) + s[1..];
+    }
+
+    private static TimelineResult TimelineOf(TraceSession s, TimelineParams p)
+    {
+        var ix = s.Timeline;
+        if (p.EndNs <= p.StartNs) throw RpcException.BadParams("endNs must be after startNs");
+        if (p.NsPerPixel <= 0) throw RpcException.BadParams("nsPerPixel must be positive");
+        var sel = new GoTrace.Analysis.Timeline.TrackSelection();
+        foreach (var t in p.Tracks ?? []) sel.Tracks.Add(new GoTrace.Analysis.Timeline.TrackId(TrackKindOf(t.Kind), t.Id, t.Lane));
+        foreach (var k in p.Kinds ?? []) sel.Kinds.Add(TrackKindOf(k));
+        if (sel.Tracks.Count == 0 && sel.Kinds.Count == 0) throw RpcException.BadParams("no tracks or kinds selected");
+        long start = ix.Start + p.StartNs, end = ix.Start + p.EndNs;
+        var names = new Dictionary<GoTrace.Analysis.Timeline.TrackId, string>();
+        foreach (var ti in ix.TrackList)
+        {
+            if (sel.Kinds.Contains(ti.Id.Kind) || sel.Tracks.Contains(ti.Id)) names[ti.Id] = ti.Name;
+        }
+        var r = ix.Query(start, end, p.NsPerPixel, sel);
+        return new TimelineResult
+        {
+            StartNs = r.Start - ix.Start, EndNs = r.End - ix.Start, NsPerPixel = r.NsPerPixel,
+            Tracks = r.Tracks.Select(t => new TrackDto
+            {
+                Track = new TrackRefDto { Kind = KindName(t.Track.Kind), Id = t.Track.Id, Lane = t.Track.Lane },
+                Name = names.TryGetValue(t.Track, out var n) ? n : t.Track.ToString(),
+                Spans = t.Spans.Select(x => new SpanDto
+                {
+                    StartNs = x.Start - ix.Start, EndNs = x.End - ix.Start, State = x.State, Count = x.Count, Index = x.Index,
+                    Reason = x.Reason > 0 ? ix.String(x.Reason) : null, Stack = x.Stack, Goroutine = x.Goroutine, Proc = x.Proc,
+                    Thread = x.Thread, Ref = x.Ref,
+                    StateNs = x.IsMerged ? t.StateTimes.AsSpan(x.Breakdown, t.StateCount).ToArray() : null,
+                }).ToArray(),
+                Instants = t.Instants.Select(x => new InstantDto
+                {
+                    TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Count = x.Count, Index = x.Index, Goroutine = x.Goroutine,
+                    Proc = x.Proc, Thread = x.Thread, Stack = x.Stack, Text = x.Text > 0 ? ix.String(x.Text) : null,
+                }).ToArray(),
+                Series = t.Series,
+                Points = t.Samples.Select(x => new CounterPointDto
+                {
+                    TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Series = x.Series, Min = x.Min, Max = x.Max, Last = x.Last,
+                }).ToArray(),
+            }).ToArray(),
+        };
+    }
+
+    private static GoroutineStackResult StackOf(TraceSession s, GoroutineStackParams p)
+    {
+        var ix = s.Timeline;
+        var info = ix.Goroutine(p.Goroutine) ?? throw RpcException.BadParams($"no goroutine {p.Goroutine} in the trace");
+        var track = GoTrace.Analysis.Timeline.TrackId.Goroutine(p.Goroutine);
+        var span = ix.SpanAt(track, ix.Start + p.TimeNs) ?? throw RpcException.BadParams($"goroutine {p.Goroutine} has no span at {p.TimeNs} ns");
+        var stacks = ix.GoroutineStacks(p.Goroutine, span.Index);
+        var unblock = ix.Unblocker(p.Goroutine, span.Index);
+        return new GoroutineStackResult
+        {
+            Goroutine = p.Goroutine, Name = info.Name,
+            SpanStartNs = span.Start - ix.Start, SpanEndNs = span.End - ix.Start,
+            State = ((GoTrace.Analysis.Timeline.GoroutineState)span.State).ToString(),
+            Reason = span.Reason > 0 ? ix.String(span.Reason) : null,
+            EventStack = stacks is { } st1 ? TFrames(ix, st1.Event) : [],
+            Stack = stacks is { } st2 ? TFrames(ix, st2.Goroutine) : [],
+            CreationStack = TFrames(ix, info.CreationStack), Creator = info.Creator,
+            UnblockedBy = unblock is { } u ? new UnblockDto { By = u.By, TimeNs = u.Time - ix.Start, Stack = TFrames(ix, u.Stack), Reason = u.Reason } : null,
+        };
+    }
+
+    private static FrameDto[] TFrames(GoTrace.Analysis.Timeline.TimelineIndex ix, int stack) =>
+        ix.Frames(stack).Select(f => new FrameDto { Func = f.Function, File = f.File, Line = f.Line, Pc = f.PC }).ToArray();
 
     private static GoroutineGroupResult Group(TraceSession s, GoroutineGroupParams p)
     {

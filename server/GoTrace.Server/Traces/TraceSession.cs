@@ -41,6 +41,7 @@ internal sealed class TraceSession
     public required TraceSummary Summary { get; init; }
     public required TraceCounts Counts { get; init; }
     public required GoTrace.Analysis.Mmu.MmuTrace Mmu { get; init; }
+    public required GoTrace.Analysis.Timeline.TimelineIndex Timeline { get; init; }
 
     private readonly ConcurrentDictionary<(GoTrace.Analysis.Mmu.UtilFlags, bool), GoTrace.Analysis.Mmu.MmuCurve> _curves = new();
 
@@ -61,14 +62,18 @@ internal sealed class TraceSession
         var summarizer = new Summarizer();
         var counts = new TraceCounts();
         var mmu = new GoTrace.Analysis.Mmu.MmuBuilder();
+        var timeline = new GoTrace.Analysis.Timeline.TimelineBuilder(stacks);
         using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         long size = f.Length;
-        var end = TracePass.Run(f, [blocking, summarizer, counts, mmu], cancel, progress);
-        return new TraceSession
+        var end = TracePass.Run(f, [blocking, summarizer, counts, mmu, timeline], cancel, progress);
+        var session = new TraceSession
         {
             Id = id, Path = path, FileBytes = size, Pass = end, Stacks = stacks, Blocking = blocking,
-            Summary = summarizer.Result, Counts = counts, Mmu = mmu.Result,
+            Summary = summarizer.Result, Counts = counts, Mmu = mmu.Result, Timeline = timeline.Result,
         };
+        // Indexing leaves build buffers 2-3x the final size behind; give them back before the queries start.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return session;
     }
 }
 
