@@ -15,6 +15,8 @@ export const Methods = {
   mmu: 'gotrace/mmu',
   timeline: 'gotrace/timeline',
   goroutineStack: 'gotrace/goroutineStack',
+  goroutines: 'gotrace/goroutines',
+  search: 'gotrace/search',
 } as const;
 
 export const Notifications = {
@@ -106,6 +108,21 @@ export interface GoroutineStackResult {
   eventStack: Frame[]; stack: Frame[]; creationStack: Frame[]; creator: number;
   unblockedBy?: { by: number; timeNs: number; stack: Frame[]; reason?: string };
 }
+
+export interface GoroutinesParams {
+  traceId: string; orderBy?: 'id' | 'group' | 'execTime' | 'blockTime' | 'schedWaitTime' | 'syscallTime';
+  group?: string; nameContains?: string; offset?: number; limit?: number;
+}
+export interface GoroutineItem {
+  id: number; name: string; label?: string; creationNs: number; creator: number; endNs: number;
+  execNs: number; schedWaitNs: number; blockNs: number; syscallNs: number;
+}
+export interface GoroutinesResult { total: number; goroutines: GoroutineItem[] }
+export type SearchKind = 'goCreate' | 'goStart' | 'goBlock' | 'goUnblock' | 'goStop' | 'goSyscall' | 'goEnd' | 'range'
+  | 'region' | 'task' | 'log' | 'cpuSample';
+export interface SearchParams { traceId: string; kind: SearchKind; startNs?: number; endNs?: number; text?: string; limit?: number }
+export interface SearchHit { timeNs: number; track: TrackRef; index: number; goroutine: number; text: string }
+export interface SearchResult { hits: SearchHit[] }
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

@@ -297,4 +297,32 @@ public sealed class TraceMethodTests
         Assert.Equal(wait.End - c.TraceStart, by.GetProperty("timeNs").GetInt64());
         Assert.Contains(by.GetProperty("stack").EnumerateArray(), f => f.GetProperty("func").GetString() == "sync.(*Mutex).Unlock");
     }
+
+    [Fact]
+    public async Task Goroutines_and_search_find_known_activity()
+    {
+        var (peer, id, _, _) = await OpenAsync("annotations.go1.27.trace");
+        await using var _p = peer;
+        await peer.RequestAsync(50, "gotrace/goroutines", $"{{\"traceId\":\"{id}\",\"group\":\"main.handleRequest\",\"orderBy\":\"execTime\"}}");
+        var (r, _) = await ResponseAsync(peer, 50);
+        var gs = r.GetProperty("result").GetProperty("goroutines").EnumerateArray().ToList();
+        var summ = GoTrace.Analysis.Summary.Summarizer.Summarize(Trace("annotations.go1.27.trace"));
+        var expect = summ.Goroutines.Values.Where(g => g.Name == "main.handleRequest").ToList();
+        Assert.Equal(expect.Count, gs.Count);
+        Assert.True(expect.Count > 0);
+        foreach (var g in gs) Assert.Equal(summ.Goroutines[g.GetProperty("id").GetInt64()].Stats.ExecTime, g.GetProperty("execNs").GetInt64());
+        Assert.True(gs.Zip(gs.Skip(1)).All(p => p.First.GetProperty("execNs").GetInt64() >= p.Second.GetProperty("execNs").GetInt64()));
+
+        // Regions named "decode": as many as the summary has.
+        await peer.RequestAsync(51, "gotrace/search", $"{{\"traceId\":\"{id}\",\"kind\":\"region\",\"text\":\"decode\",\"limit\":10000}}");
+        var (sr, _) = await ResponseAsync(peer, 51);
+        var hits = sr.GetProperty("result").GetProperty("hits").EnumerateArray().ToList();
+        int regions = summ.AllRegions().Count(x => x.Name.Contains("decode", StringComparison.OrdinalIgnoreCase));
+        Assert.True(regions > 0);
+        Assert.Equal(regions, hits.Count);
+
+        await peer.RequestAsync(52, "gotrace/search", $"{{\"traceId\":\"{id}\",\"kind\":\"bogus\"}}");
+        var (bad, _) = await ResponseAsync(peer, 52);
+        Assert.Equal(-32602, RpcPeer.Code(bad));
+    }
 }

@@ -370,6 +370,64 @@ public sealed class GoroutineStackResult
     public UnblockDto? UnblockedBy { get; init; }
 }
 
+public sealed class GoroutinesParams
+{
+    public required string TraceId { get; init; }
+    /// <summary>id, group, execTime, blockTime, schedWaitTime, syscallTime (times: descending).</summary>
+    public string? OrderBy { get; init; }
+    public string? Group { get; init; }
+    /// <summary>Substring of the goroutine's name (root function).</summary>
+    public string? NameContains { get; init; }
+    public int? Offset { get; init; }
+    public int? Limit { get; init; }
+}
+
+public sealed class GoroutineDto
+{
+    public long Id { get; init; }
+    public required string Name { get; init; }
+    public string? Label { get; init; }
+    public long CreationNs { get; init; }
+    public long Creator { get; init; }
+    public long EndNs { get; init; }
+    public long ExecNs { get; init; }
+    public long SchedWaitNs { get; init; }
+    public long BlockNs { get; init; }
+    public long SyscallNs { get; init; }
+}
+
+public sealed class GoroutinesResult
+{
+    public int Total { get; init; }
+    public required GoroutineDto[] Goroutines { get; init; }
+}
+
+public sealed class SearchParams
+{
+    public required string TraceId { get; init; }
+    /// <summary>goCreate, goStart, goBlock, goUnblock, goStop, goSyscall, goEnd, range, region, task, log, cpuSample.</summary>
+    public required string Kind { get; init; }
+    public long? StartNs { get; init; }
+    public long? EndNs { get; init; }
+    /// <summary>Substring (case-insensitive) of the reason, name or message.</summary>
+    public string? Text { get; init; }
+    public int? Limit { get; init; }
+}
+
+public sealed class SearchHitDto
+{
+    public long TimeNs { get; init; }
+    public required TrackRefDto Track { get; init; }
+    public long Index { get; init; }
+    public long Goroutine { get; init; }
+    public required string Text { get; init; }
+}
+
+public sealed class SearchResult
+{
+    public required SearchHitDto[] Hits { get; init; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OpenParams))]
@@ -391,4 +449,8 @@ public sealed class GoroutineStackResult
 [JsonSerializable(typeof(TimelineResult))]
 [JsonSerializable(typeof(GoroutineStackParams))]
 [JsonSerializable(typeof(GoroutineStackResult))]
+[JsonSerializable(typeof(GoroutinesParams))]
+[JsonSerializable(typeof(GoroutinesResult))]
+[JsonSerializable(typeof(SearchParams))]
+[JsonSerializable(typeof(SearchResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

@@ -12,7 +12,8 @@ internal static class TraceMethods
     public const string Open = "gotrace/open", Close = "gotrace/close", Progress = "gotrace/progress",
         BlockingSitesMethod = "gotrace/blockingSites", SourceLines = "gotrace/sourceLines", ExportPprof = "gotrace/exportPprof",
         GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup", Mmu = "gotrace/mmu",
-        Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack";
+        Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack",
+        Goroutines = "gotrace/goroutines", Search = "gotrace/search";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -37,6 +38,8 @@ internal static class TraceMethods
         server.Register(Timeline, ctx.TimelineParams, ctx.TimelineResult, (p, rc, ct) => Run(() => TimelineOf(store.Get(p.TraceId), p), ct));
         server.Register(GoroutineStack, ctx.GoroutineStackParams, ctx.GoroutineStackResult, (p, rc, ct) =>
             Run(() => StackOf(store.Get(p.TraceId), p), ct));
+        server.Register(Goroutines, ctx.GoroutinesParams, ctx.GoroutinesResult, (p, rc, ct) => Run(() => GoroutinesOf(store.Get(p.TraceId), p), ct));
+        server.Register(Search, ctx.SearchParams, ctx.SearchResult, (p, rc, ct) => Run(() => SearchOf(store.Get(p.TraceId), p), ct));
     }
 
     private static ValueTask<T> Run<T>(Func<T> f, CancellationToken ct) => new(Task.Run(f, ct));
@@ -284,6 +287,46 @@ internal static class TraceMethods
                 {
                     TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Series = x.Series, Min = x.Min, Max = x.Max, Last = x.Last,
                 }).ToArray(),
+            }).ToArray(),
+        };
+    }
+
+    private static T EnumOf<T>(string? text, T fallback, string what) where T : struct, Enum =>
+        text is null ? fallback
+        : Enum.TryParse<T>(text, ignoreCase: true, out var v) && Enum.IsDefined(v) && !long.TryParse(text, out _) ? v
+        : throw RpcException.InvalidParams($"unknown {what} \"{text}\"");
+
+    private static GoroutinesResult GoroutinesOf(TraceSession s, GoroutinesParams p)
+    {
+        var ix = s.Timeline;
+        var order = EnumOf(p.OrderBy, GoTrace.Analysis.Timeline.GoroutineOrder.Id, "orderBy");
+        int offset = Math.Max(0, p.Offset ?? 0), limit = Math.Clamp(p.Limit ?? 100, 1, 10_000);
+        var list = ix.Goroutines(order, p.Group, p.NameContains, offset, limit);
+        long Rel(long t) => t < 0 ? -1 : t - ix.Start;
+        return new GoroutinesResult
+        {
+            Total = ix.GoroutineCount,
+            Goroutines = list.Select(g => new GoroutineDto
+            {
+                Id = g.Id, Name = g.Name, Label = g.Label.Length > 0 ? g.Label : null, CreationNs = Rel(g.CreationTime), Creator = g.Creator,
+                EndNs = Rel(g.EndTime), ExecNs = g.ExecTime, SchedWaitNs = g.SchedWaitTime, BlockNs = g.BlockTime,
+                SyscallNs = g.SyscallTime + g.SyscallBlockTime,
+            }).ToArray(),
+        };
+    }
+
+    private static SearchResult SearchOf(TraceSession s, SearchParams p)
+    {
+        var ix = s.Timeline;
+        var kind = EnumOf<GoTrace.Analysis.Timeline.SearchKind>(p.Kind, default, "search kind");
+        long start = ix.Start + (p.StartNs ?? 0), end = p.EndNs is { } e ? ix.Start + e : ix.End;
+        var hits = ix.Search(kind, start, end, p.Text, Math.Clamp(p.Limit ?? 100, 1, 10_000));
+        return new SearchResult
+        {
+            Hits = hits.Select(h => new SearchHitDto
+            {
+                TimeNs = h.Time - ix.Start, Track = new TrackRefDto { Kind = KindName(h.Track.Kind), Id = h.Track.Id, Lane = h.Track.Lane },
+                Index = h.Index, Goroutine = h.Goroutine, Text = h.Text,
             }).ToArray(),
         };
     }
