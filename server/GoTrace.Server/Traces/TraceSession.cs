@@ -50,6 +50,11 @@ internal sealed class TraceSession
         _curves.GetOrAdd((flags, go), k => Mmu.Curve(k.Item1, k.Item2 ? GoTrace.Analysis.Mmu.MmuOptions.Go : GoTrace.Analysis.Mmu.MmuOptions.Correct));
 
     private LineIndex? _lines;
+    private readonly ConcurrentDictionary<BlockingKind, BlockingSites> _sites = new();
+
+    /// <summary>The sites of one kind without a filter (what go tool trace -pprof shows), computed once.</summary>
+    public BlockingSites AllSites(BlockingKind kind) =>
+        _sites.GetOrAdd(kind, k => Lines.Sites.TryGetValue(k, out var s) ? s : BlockingSites.Build(Blocking, k, ProfileFilter.ByGoroutines(Blocking)));
 
     /// <summary>The line index over the whole trace (goroutine mode, no filter), built on first use.</summary>
     public LineIndex Lines => LazyInitializer.EnsureInitialized(ref _lines, () => LineIndex.Build(Blocking, ProfileFilter.ByGoroutines(Blocking)));

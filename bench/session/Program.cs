@@ -1,0 +1,140 @@
+// Drives the real JSON-RPC server (ServeCommand.CreateServer over in-memory pipes, so the JSON and framing costs are
+// measured, not the process pipes) through the session the issue describes: open a big trace, then 200 timeline pans
+// and zooms from the full view down to 1 µs windows, 100 blocking-sites and 100 source-line queries. Prints the
+// figures: open time (= first answerable query), resident memory after indexing, latency p50/p99 per method.
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using GoTrace.Server;
+using GoTrace.Server.Rpc;
+
+if (args.Length != 1) { Console.Error.WriteLine("usage: session-bench TRACE"); return 2; }
+var path = Path.GetFullPath(args[0]);
+var toServer = new Pipe();
+var fromServer = new Pipe();
+var server = ServeCommand.CreateServer(toServer.Reader, fromServer.Writer, new ServerLog(TextWriter.Null, LogLevel.Error));
+var run = Task.Run(() => server.RunAsync());
+var input = toServer.Writer.AsStream();
+var output = fromServer.Reader.AsStream();
+long nextId = 0;
+
+async Task<JsonElement> Call(string method, string paramsJson)
+{
+    long id = ++nextId;
+    var body = Encoding.UTF8.GetBytes($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"{method}\",\"params\":{paramsJson}}}");
+    await input.WriteAsync(Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"));
+    await input.WriteAsync(body);
+    await input.FlushAsync();
+    while (true)
+    {
+        var msg = await Read();
+        if (msg.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.Number && i.GetInt64() == id)
+        {
+            if (msg.TryGetProperty("error", out var err)) throw new InvalidOperationException($"{method}: {err}");
+            return msg.GetProperty("result").Clone();
+        }
+    }
+}
+
+async Task<JsonElement> Read()
+{
+    int length = -1;
+    var line = new StringBuilder();
+    while (true)
+    {
+        int b = output.ReadByte();
+        if (b < 0) throw new EndOfStreamException();
+        if (b == '\n')
+        {
+            var l = line.ToString().TrimEnd('\r');
+            line.Clear();
+            if (l.Length == 0) break;
+            if (l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(l[15..].Trim());
+        }
+        else line.Append((char)b);
+    }
+    var buf = new byte[length];
+    await output.ReadExactlyAsync(buf);
+    return JsonDocument.Parse(buf).RootElement.Clone();
+}
+
+static double P(List<double> xs, double q)
+{
+    var s = xs.Order().ToList();
+    return s[Math.Clamp((int)Math.Ceiling(q * s.Count) - 1, 0, s.Count - 1)];
+}
+
+await Call("initialize", "{}");
+long fileBytes = new FileInfo(path).Length;
+var clock = Stopwatch.StartNew();
+var open = await Call("gotrace/open", JsonSerializer.Serialize(new { path }));
+double openS = clock.Elapsed.TotalSeconds;
+string traceId = open.GetProperty("traceId").GetString()!;
+long duration = open.GetProperty("summary").GetProperty("durationNs").GetInt64();
+long events = open.GetProperty("summary").GetProperty("events").GetInt64();
+GC.Collect(2, GCCollectionMode.Aggressive, true, true);
+long rss = Process.GetCurrentProcess().WorkingSet64;
+long heap = GC.GetTotalMemory(false);
+
+// The extension's view: procs, GC, STW, counters and the first 40 goroutines by execution time.
+var top = await Call("gotrace/goroutines", $"{{\"traceId\":\"{traceId}\",\"orderBy\":\"execTime\",\"limit\":40}}");
+var gTracks = string.Join(",", top.GetProperty("goroutines").EnumerateArray().Select(g => $"{{\"kind\":\"goroutine\",\"id\":{g.GetProperty("id").GetInt64()}}}"));
+string tracks = $"\"kinds\":[\"proc\",\"gc\",\"stw\",\"counter\"],\"tracks\":[{gTracks}]";
+
+var rnd = new Random(42);
+var slow = new List<(double Ms, int I, long Win, long NsPerPixel)>();
+var timeline = new List<double>();
+double firstQuery = 0;
+const int Width = 1600;
+long winStart = 0, win = duration;
+for (int i = 0; i < 200; i++)
+{
+    if (i > 0)
+    {
+        // zoom in by 2x..4x until 1 µs, then zoom back out; pan randomly
+        if (i % 40 < 30) win = Math.Max(1000, win / (2 + rnd.Next(3)));
+        else win = Math.Min(duration, win * 4);
+        winStart = Math.Clamp(winStart + (long)((rnd.NextDouble() - 0.5) * win), 0, Math.Max(0, duration - win));
+    }
+    long nsPerPixel = Math.Max(1, win / Width);
+    var sw = Stopwatch.StartNew();
+    await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{winStart},\"endNs\":{winStart + win},\"nsPerPixel\":{nsPerPixel},{tracks}}}");
+    double ms = sw.Elapsed.TotalMilliseconds;
+    if (i == 0) firstQuery = ms;
+    timeline.Add(ms);
+    slow.Add((ms, i, win, nsPerPixel));
+}
+
+Console.WriteLine("slowest timeline queries: " + string.Join("; ", slow.OrderByDescending(x => x.Ms).Take(4)
+    .Select(x => $"#{x.I} {x.Ms:F1} ms (window {x.Win} ns, {x.NsPerPixel} ns/px)")));
+var kinds = new[] { "sync", "sched", "net", "syscall" };
+var sites = new List<double>();
+var files = new HashSet<string>();
+for (int i = 0; i < 100; i++)
+{
+    var sw = Stopwatch.StartNew();
+    var r = await Call("gotrace/blockingSites", $"{{\"traceId\":\"{traceId}\",\"kind\":\"{kinds[i % 4]}\",\"limit\":50}}");
+    sites.Add(sw.Elapsed.TotalMilliseconds);
+    foreach (var s in r.GetProperty("sites").EnumerateArray())
+        foreach (var f in s.GetProperty("stack").EnumerateArray()) files.Add(f.GetProperty("file").GetString()!);
+}
+var lines = new List<double>();
+var fileList = files.Order(StringComparer.Ordinal).ToList();
+for (int i = 0; i < 100 && fileList.Count > 0; i++)
+{
+    var f = "/home/user/src/" + fileList[i % fileList.Count];
+    var sw = Stopwatch.StartNew();
+    await Call("gotrace/sourceLines", $"{{\"traceId\":\"{traceId}\",\"file\":{JsonSerializer.Serialize(f)}}}");
+    lines.Add(sw.Elapsed.TotalMilliseconds);
+}
+
+Console.WriteLine($"trace: {path} ({fileBytes / 1048576.0:F1} MiB, {events:N0} events)");
+Console.WriteLine($"open (index everything; the first query can be answered after it): {openS:F2} s; first timeline query {firstQuery:F1} ms");
+Console.WriteLine($"resident memory after indexing: {rss / 1048576.0:F0} MiB = {(double)rss / fileBytes:F2}x the file (goal <= 3x); managed heap {heap / 1048576.0:F0} MiB");
+Console.WriteLine($"timeline range, 200 pans/zooms full view -> 1 µs, {Width} px, procs+GC+STW+counters+40 goroutines: p50 {P(timeline, 0.5):F2} ms, p99 {P(timeline, 0.99):F2} ms (goal p99 < 16 ms)");
+Console.WriteLine($"blocking sites (top 50, 4 kinds rotating), 100 queries: p50 {P(sites, 0.5):F2} ms, p99 {P(sites, 0.99):F2} ms (goal p99 < 5 ms)");
+if (lines.Count > 0) Console.WriteLine($"source lines (whole file, {fileList.Count} files rotating), 100 queries: p50 {P(lines, 0.5):F2} ms, p99 {P(lines, 0.99):F2} ms (goal p99 < 5 ms)");
+await input.DisposeAsync();
+await run;
+return 0;
