@@ -277,9 +277,8 @@ public sealed class TraceMethodTests
         TracePass.Run(Trace(trace), c);
         int gi = c.IndexOf(g.Id);
         BlockingInterval wait = default;
-        foreach (var chunk in c.Intervals.Chunks())
-            foreach (var iv in chunk.Span)
-                if (iv.GoroutineIndex == gi && iv.Kind == BlockingKind.Sync && wait.End == 0) wait = iv;
+        foreach (var iv in c.Intervals)
+            if (iv.GoroutineIndex == gi && iv.Kind == BlockingKind.Sync && wait.End == 0) wait = iv;
         Assert.True(wait.End > 0);
         long mid = (wait.Start + wait.End) / 2 - c.TraceStart;
         await peer.RequestAsync(42, "gotrace/goroutineStack", $"{{\"traceId\":\"{id}\",\"goroutine\":{g.Id},\"timeNs\":{mid}}}");

@@ -73,8 +73,8 @@ public sealed class BlockingCollector : IPrefixConsumer
     }
 
     private readonly BlockingKinds _kinds;
-    private readonly ChunkedList<BlockingInterval> _intervals = new();
-    private long _checkpoint;
+    private readonly BlockingIntervals _intervals = new();
+    private BlockingIntervals.Mark _checkpoint;
     private GState[] _g = new GState[256];
     private int _gCount;
     private readonly Dictionary<long, int> _gIndex = [];
@@ -105,7 +105,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     public IReadOnlyList<string> Reasons => _reasons;
 
     /// <summary>Every closed interval, in the order the intervals closed (Go's aggregation order).</summary>
-    public ChunkedList<BlockingInterval> Intervals => _intervals;
+    public BlockingIntervals Intervals => _intervals;
 
     /// <summary>Time of the first event.</summary>
     public long TraceStart { get; private set; }
@@ -268,17 +268,14 @@ public sealed class BlockingCollector : IPrefixConsumer
         g.Open &= (byte)~bit;
         if (ev.Time > t0)
         {
-            ref var iv = ref _intervals.AddRef();
-            iv.GoroutineIndex = g.Index;
-            iv.Start = t0;
-            iv.End = ev.Time;
-            iv.Stack = stack;
-            iv.Reason = r;
-            iv.Kind = kind;
+            _intervals.Add(new BlockingInterval
+            {
+                GoroutineIndex = g.Index, Start = t0, End = ev.Time, Stack = stack, Reason = r, Kind = kind,
+            });
         }
     }
 
-    public void Checkpoint() => _checkpoint = _intervals.Count;
+    public void Checkpoint() => _checkpoint = _intervals.Checkpoint();
 
     public void Rollback() => _intervals.Truncate(_checkpoint);
 
@@ -286,5 +283,6 @@ public sealed class BlockingCollector : IPrefixConsumer
     {
         TraceStart = end.StartTime;
         TraceEnd = end.EndTime;
+        _intervals.Trim();
     }
 }

@@ -176,21 +176,18 @@ public static class BlockingProfile
         var keyOfStack = new int[c.Stacks.Count];
         Array.Fill(keyOfStack, -1);
         var acc = new List<(int Stack, long Count, long Time)>();
-        foreach (var chunk in c.Intervals.Chunks())
+        foreach (var iv in c.Intervals)
         {
-            foreach (ref readonly var iv in chunk.Span)
-            {
-                if (iv.Kind != kind) continue;
-                var lives = byIndex[iv.GoroutineIndex];
-                if (lives is null) continue;
-                long d = filter.Overlap(lives, new TimeInterval(iv.Start, iv.End));
-                if (d <= 0) continue;
-                int key = keyOfStack[iv.Stack];
-                if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
-                while (acc.Count <= key) acc.Add((0, 0, 0));
-                var r = acc[key];
-                acc[key] = (iv.Stack, r.Count + 1, r.Time + d);
-            }
+            if (iv.Kind != kind) continue;
+            var lives = byIndex[iv.GoroutineIndex];
+            if (lives is null) continue;
+            long d = filter.Overlap(lives, new TimeInterval(iv.Start, iv.End));
+            if (d <= 0) continue;
+            int key = keyOfStack[iv.Stack];
+            if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
+            while (acc.Count <= key) acc.Add((0, 0, 0));
+            var r = acc[key];
+            acc[key] = (iv.Stack, r.Count + 1, r.Time + d);
         }
         var list = acc.Where(r => r.Count > 0).Select(r => new ProfileRecord(r.Stack, r.Count, r.Time)).ToList();
         list.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Stack.CompareTo(b.Stack));

@@ -67,26 +67,23 @@ public sealed class BlockingSites
         Array.Fill(keyOfStack, -1);
         var sites = new List<BlockingSite?>();
         var last = new List<int>();
-        foreach (var chunk in c.Intervals.Chunks())
+        foreach (var iv in c.Intervals)
         {
-            foreach (ref readonly var iv in chunk.Span)
-            {
-                if (iv.Kind != kind) continue;
-                var lives = byIndex[iv.GoroutineIndex];
-                if (lives is null) continue;
-                long d = filter.Overlap(lives, new TimeInterval(iv.Start, iv.End));
-                if (d <= 0) continue;
-                int key = keyOfStack[iv.Stack];
-                if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
-                while (sites.Count <= key) { sites.Add(null); last.Add(0); }
-                var site = sites[key] ??= new BlockingSite(iv.Stack);
-                last[key] = iv.Stack;
-                site.Durations.Add(d);
-                var group = groupOf[iv.GoroutineIndex] ??= c.NameOf(c.GoroutineAt(iv.GoroutineIndex));
-                if (!site.Groups.TryGetValue(group, out var share)) site.Groups[group] = share = new GroupShare();
-                share.Count++;
-                share.Time += d;
-            }
+            if (iv.Kind != kind) continue;
+            var lives = byIndex[iv.GoroutineIndex];
+            if (lives is null) continue;
+            long d = filter.Overlap(lives, new TimeInterval(iv.Start, iv.End));
+            if (d <= 0) continue;
+            int key = keyOfStack[iv.Stack];
+            if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
+            while (sites.Count <= key) { sites.Add(null); last.Add(0); }
+            var site = sites[key] ??= new BlockingSite(iv.Stack);
+            last[key] = iv.Stack;
+            site.Durations.Add(d);
+            var group = groupOf[iv.GoroutineIndex] ??= c.NameOf(c.GoroutineAt(iv.GoroutineIndex));
+            if (!site.Groups.TryGetValue(group, out var share)) site.Groups[group] = share = new GroupShare();
+            share.Count++;
+            share.Time += d;
         }
         // Go shows the most recently charged stack of a key (they differ only in trailing zero PCs).
         var list = new List<BlockingSite>();
