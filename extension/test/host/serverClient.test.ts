@@ -1,0 +1,109 @@
+// Integration: starts the real server (GOTRACE_SERVER, set by run.mjs when it finds a build) through
+// GoTraceClient and drives initialize / open (with progress) / sourceLines / close / cancel / restart / stop.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { GoTraceClient, type LogLevel } from '../../src/host/serverClient';
+import { RestartPolicy } from '../../src/host/restartPolicy';
+import { Methods, ErrorCodes, type OpenResult, type ProgressParams, type SourceLinesResult } from '../../src/protocol';
+
+const server = process.env.GOTRACE_SERVER;
+const repo = path.resolve(__dirname, '..', '..', '..', '..');
+// run.mjs bundles into a temp dir: find the repository from the working directory instead.
+const root = fs.existsSync(path.join(process.cwd(), 'testdata')) ? process.cwd() : repo;
+const trace = path.join(root, 'testdata/traces/blocking.go1.27.trace');
+const mainGo = path.join(root, 'testdata/programs/blocking/main.go');
+const skip = !server ? 'GOTRACE_SERVER is not set and no built server was found' : !fs.existsSync(trace) ? `${trace} missing` : false;
+
+function makeClient(logs: string[], policy?: RestartPolicy) {
+  return new GoTraceClient({
+    launch: () => ({ command: server!, args: ['serve'], source: 'test' }),
+    logger: { log: (level, m) => logs.push(`${level} ${m}`) },
+    logLevel: (): LogLevel => 'info',
+    policy,
+    restartDelayMs: 10,
+  });
+}
+
+test('server: open with progress, sourceLines of a BLOCKS line, close', { skip }, async () => {
+  const logs: string[] = [];
+  const client = makeClient(logs);
+  try {
+    const init = await client.start();
+    assert.equal(init.serverInfo?.name, 'gotrace');
+    for (const m of Object.values(Methods)) assert.ok(init.capabilities.experimental?.methods?.includes(m), m);
+    const progress: ProgressParams[] = [];
+    const sub = client.onProgress((p) => progress.push(p));
+    const opened = await client.request<OpenResult>(Methods.open, { path: trace });
+    sub.dispose();
+    assert.equal(opened.summary.events, 3381);
+    assert.equal(opened.summary.goroutines, 239);
+    assert.ok(progress.length >= 1, 'at least the final progress notification');
+    const last = progress[progress.length - 1];
+    assert.equal(last.path, trace);
+    assert.equal(last.bytesRead, last.totalBytes);
+    assert.equal(last.totalBytes, fs.statSync(trace).size);
+
+    // main.go:106 is cond.Wait() (// BLOCKS: sync.(*Cond).Wait): 63 waits, 60.568832 ms (gotrace report / Go's -pprof=sync).
+    const src = fs.readFileSync(mainGo, 'utf8').split('\n');
+    assert.match(src[105], /cond\.Wait\(\) \/\/ BLOCKS/);
+    const lines = await client.request<SourceLinesResult>(Methods.sourceLines, { traceId: opened.traceId, file: mainGo });
+    assert.equal(lines.match.tracePath, 'gotrace.test/blocking/main.go');
+    const l106 = lines.lines.find((l) => l.line === 106);
+    assert.ok(l106?.sync, 'line 106 has sync blocking');
+    assert.equal(l106.sync.cumNs, 60568832);
+    assert.equal(l106.sync.cumCount, 63);
+    const one = await client.request<SourceLinesResult>(Methods.sourceLines, { traceId: opened.traceId, file: mainGo, line: 106 });
+    assert.deepEqual(one.lines.map((l) => l.line), [106]);
+
+    await client.request(Methods.close, { traceId: opened.traceId });
+    await assert.rejects(client.request(Methods.close, { traceId: opened.traceId }), (e: { code: number }) => e.code === ErrorCodes.unknownTrace);
+  } finally {
+    await client.stop();
+  }
+  assert.equal(client.state, 'stopped');
+  assert.ok(logs.some((l) => l.includes('ready in')), logs.join('\n'));
+});
+
+test('server: a cancelled open is answered RequestCancelled or completes; the server stays usable', { skip }, async () => {
+  const client = makeClient([]);
+  try {
+    await client.start();
+    const cts = new CancellationTokenSource();
+    const p = client.request<OpenResult>(Methods.open, { path: trace }, cts.token);
+    cts.cancel();
+    try {
+      const r = await p;
+      assert.ok(r.traceId, 'finished before the cancellation arrived');
+    } catch (e) {
+      assert.equal((e as { code: number }).code, ErrorCodes.requestCancelled);
+    }
+    const ping = await client.request<{ version: string; message?: string }>(Methods.ping, { message: 'still there' });
+    assert.equal(ping.message, 'still there');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('server: restarted after it is killed, and not again past the policy', { skip }, async () => {
+  const logs: string[] = [];
+  const client = makeClient(logs, new RestartPolicy(1, 60_000));
+  try {
+    await client.start();
+    const pid1 = client.pid!;
+    const restarted = new Promise<{ reason: string }>((r) => client.onDidRestart(r));
+    process.kill(pid1, 'SIGKILL');
+    assert.equal((await restarted).reason, 'crash');
+    assert.notEqual(client.pid, pid1);
+    const ping = await client.request<{ message?: string }>(Methods.ping, { message: 'again' });
+    assert.equal(ping.message, 'again');
+    const gaveUp = new Promise<string>((r) => client.onDidGiveUp(r));
+    process.kill(client.pid!, 'SIGKILL');
+    assert.match(await gaveUp, /will not be restarted/);
+    assert.equal(client.state, 'failed');
+  } finally {
+    await client.stop();
+  }
+});
