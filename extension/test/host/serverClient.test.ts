@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { GoTraceClient, type LogLevel } from '../../src/host/serverClient';
 import { RestartPolicy } from '../../src/host/restartPolicy';
+import { findLineEvents, revealWindow } from '../../src/host/lineEvents';
 import { Methods, ErrorCodes, type OpenResult, type ProgressParams, type SourceLinesResult } from '../../src/protocol';
 
 const server = process.env.GOTRACE_SERVER;
@@ -103,6 +104,27 @@ test('server: restarted after it is killed, and not again past the policy', { sk
     process.kill(client.pid!, 'SIGKILL');
     assert.match(await gaveUp, /will not be restarted/);
     assert.equal(client.state, 'failed');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('server: reverse navigation finds the 63 cond.Wait events of main.go:106', { skip }, async () => {
+  const client = makeClient([]);
+  try {
+    const opened = await client.request<OpenResult>(Methods.open, { path: trace });
+    const lines = await client.request<SourceLinesResult>(Methods.sourceLines, { traceId: opened.traceId, file: mainGo, line: 106 });
+    const l = lines.lines[0];
+    const r = await findLineEvents((m, p) => client.request(m, p), opened.traceId, lines.match.tracePath!, l);
+    assert.equal(r.events.length, l.sync!.cumCount);
+    assert.equal(r.events.length, 63);
+    assert.equal(r.truncated, false);
+    assert.ok(r.events.every((e) => e.kind === 'sync' && e.endNs > e.timeNs));
+    // the wait times add up to the line's cumulative sync time (the profile's numbers) within the clock's rounding
+    const sum = r.events.reduce((s, e) => s + (e.endNs - e.timeNs), 0);
+    assert.ok(Math.abs(sum - l.sync!.cumNs) <= 63 * 64, `${sum} vs ${l.sync!.cumNs}`);
+    const w = revealWindow(r.events, opened.summary.durationNs);
+    assert.ok(w.startNs <= r.events[0].timeNs && w.endNs >= r.events[r.events.length - 1].endNs && w.endNs <= opened.summary.durationNs);
   } finally {
     await client.stop();
   }
