@@ -1,0 +1,475 @@
+// Entry point of the trace editor's webview (bundled to out/webview.js). It says `ready` to the host, shows the
+// indexing progress, then the tabs of the trace editor (the timeline for now; more views join the tab strip
+// later) with the details pane. See messages.ts for the host <-> webview contract.
+
+import type { HostToWebview, WebviewTestHook, OpenedMessage, RevealMessage } from './messages';
+import type { TraceSummary, DamageInfo } from '../protocol';
+import { Host } from './host';
+import { ProgressView } from './progress';
+import { TimelineView, type Selection } from './timeline';
+import { DetailsPane } from './details';
+import { HelpOverlay } from './help';
+import { readPalette, type Palette } from './theme';
+import { stateFor, type PersistedState } from './persist';
+import { type SortOrder, SortOrders, SortLabels } from './layout';
+import { formatBytes, formatCount, formatDuration } from './format';
+import { windowNs } from './viewport';
+import { ColorClassLabel, type ColorClass } from './states';
+
+declare global {
+  interface Window { gotraceTest?: WebviewTestHook }
+}
+
+interface Tab { id: string; label: string; button: HTMLButtonElement; panel: HTMLElement; onShow?: () => void }
+
+/** The tab strip of the trace editor; views register here (the timeline now, the analyses later). */
+class Tabs {
+  readonly strip: HTMLElement;
+  readonly panels: HTMLElement;
+  private readonly tabs: Tab[] = [];
+  private active: string | undefined;
+
+  constructor(private readonly onChange: (id: string) => void) {
+    this.strip = document.createElement('div');
+    this.strip.className = 'tab-strip';
+    this.strip.setAttribute('role', 'tablist');
+    this.strip.addEventListener('keydown', (e) => {
+      const i = this.tabs.findIndex((t) => t.id === this.active);
+      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+        const n = this.tabs[(i + (e.key === 'ArrowRight' ? 1 : this.tabs.length - 1)) % this.tabs.length];
+        this.show(n.id);
+        n.button.focus();
+        e.preventDefault();
+      }
+    });
+    this.panels = document.createElement('div');
+    this.panels.className = 'tab-panels';
+  }
+
+  add(id: string, label: string, panel: HTMLElement, onShow?: () => void): void {
+    const button = document.createElement('button');
+    button.className = 'tab';
+    button.id = `tab-${id}`;
+    button.textContent = label;
+    button.setAttribute('role', 'tab');
+    button.setAttribute('aria-controls', `panel-${id}`);
+    button.addEventListener('click', () => this.show(id));
+    panel.id = `panel-${id}`;
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', button.id);
+    panel.classList.add('tab-panel');
+    this.strip.appendChild(button);
+    this.panels.appendChild(panel);
+    this.tabs.push({ id, label, button, panel, onShow });
+    if (!this.active) this.show(id);
+    else panel.hidden = true;
+  }
+
+  show(id: string): void {
+    const t = this.tabs.find((x) => x.id === id);
+    if (!t) return;
+    this.active = id;
+    for (const x of this.tabs) {
+      const on = x.id === id;
+      x.panel.hidden = !on;
+      x.button.setAttribute('aria-selected', String(on));
+      x.button.tabIndex = on ? 0 : -1;
+    }
+    t.onShow?.();
+    this.onChange(id);
+  }
+
+  get current(): string | undefined { return this.active; }
+}
+
+class App {
+  private readonly root: HTMLElement;
+  private path = '';
+  private persisted: PersistedState = { version: 1 };
+  private progress: ProgressView | undefined;
+  private timeline: TimelineView | undefined;
+  private details: DetailsPane | undefined;
+  private readonly help = new HelpOverlay();
+  private palette: Palette;
+  private opened = false;
+  private pendingReveal: RevealMessage | undefined;
+  private saveTimer: number | undefined;
+  private detailsHeight = 240;
+  private tabs: Tabs | undefined;
+  private statusEl: HTMLElement | undefined;
+  private rangeButton: HTMLButtonElement | undefined;
+  private readonly ready: { promise: Promise<void>; resolve(): void; reject(e: unknown): void };
+
+  constructor(private readonly host: Host) {
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+    promise.catch(() => undefined); // a failed open is reported through the hook, not as an unhandled rejection
+    this.ready = { promise, resolve, reject };
+    const existing = document.getElementById('app');
+    this.root = existing ?? document.createElement('div');
+    this.root.id = 'app';
+    if (!existing) document.body.appendChild(this.root);
+    document.body.appendChild(this.help.element);
+    this.palette = readPalette();
+    this.root.replaceChildren(centerMessage('Loading…'));
+
+    // VS Code swaps the theme's CSS variables on the document when the theme changes
+    new MutationObserver(() => this.refreshPalette()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    document.addEventListener('keydown', (e) => this.onGlobalKey(e));
+  }
+
+  testHook(): WebviewTestHook {
+    return {
+      ready: () => this.ready.promise,
+      locateSpan: async (goroutine, timeNs) => {
+        await this.ready.promise;
+        return this.timeline ? this.timeline.locateSpan(goroutine, timeNs) : null;
+      },
+      detailsText: () => this.details?.text() ?? '',
+    };
+  }
+
+  onMessage(m: HostToWebview): void {
+    switch (m.type) {
+      case 'init':
+        this.path = m.path;
+        this.persisted = stateFor(this.host.getState(), m.path);
+        if (m.summary) this.open({ type: 'opened', summary: m.summary, damage: m.summary.damage });
+        else this.showProgress();
+        break;
+      case 'progress':
+        if (!this.opened) {
+          if (!this.progress) this.showProgress();
+          this.progress?.update(m);
+        }
+        break;
+      case 'opened':
+        this.open(m);
+        break;
+      case 'openFailed':
+        this.showFailure(m.message, m.cancelled);
+        break;
+      case 'response':
+        this.host.onResponse(m);
+        break;
+      case 'reveal':
+        if (this.timeline && this.opened) void this.timeline.reveal(m.startNs, m.endNs, m.spans, m.label);
+        else this.pendingReveal = m;
+        break;
+      case 'theme':
+        // the variables may change after the message: read them now and again on the next frame
+        this.refreshPalette(m.kind);
+        requestAnimationFrame(() => this.refreshPalette(m.kind));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private refreshPalette(kind?: number): void {
+    this.palette = readPalette(kind);
+    this.timeline?.setPalette(this.palette);
+  }
+
+  private showProgress(): void {
+    if (this.opened) return;
+    this.progress = new ProgressView(this.path, () => this.host.post({ type: 'cancelOpen' }));
+    this.root.replaceChildren(this.progress.element);
+    this.progress.focus();
+  }
+
+  private showFailure(message: string, cancelled: boolean): void {
+    this.opened = false;
+    const v = document.createElement('div');
+    v.className = 'center-view failure-view';
+    const h = document.createElement('h2');
+    h.textContent = cancelled ? 'Opening the trace was cancelled' : 'This trace could not be opened';
+    const p = document.createElement('p');
+    p.className = 'path';
+    p.textContent = this.path;
+    const msg = document.createElement('pre');
+    msg.className = 'error-message';
+    msg.textContent = message;
+    v.append(h, p, msg);
+    this.root.replaceChildren(v);
+    this.ready.reject(new Error(message));
+  }
+
+  private open(m: OpenedMessage): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.progress = undefined;
+    const summary = m.summary;
+    const damage = m.damage ?? summary.damage;
+    if (this.persisted.detailsHeight !== undefined) this.detailsHeight = this.persisted.detailsHeight;
+
+    const shell = document.createElement('div');
+    shell.className = 'shell';
+    this.tabs = new Tabs(() => this.scheduleSave());
+    const header = document.createElement('div');
+    header.className = 'header';
+    header.appendChild(this.tabs.strip);
+    header.appendChild(traceFacts(summary));
+    shell.appendChild(header);
+    if (damage) shell.appendChild(damageNotice(damage));
+    shell.appendChild(this.tabs.panels);
+    this.root.replaceChildren(shell);
+
+    const panel = document.createElement('div');
+    panel.className = 'timeline-panel';
+    const details = new DetailsPane(this.host, {
+      openSource: (target, frames, preserveFocus) => this.host.post({ type: 'openSource', target, frames, preserveFocus }),
+      follow: (g, t) => { void this.timeline?.followGoroutine(g, t).then((ok) => { if (ok) this.timeline?.canvas.focus(); }); },
+      zoomTo: (a, b) => this.timeline?.zoomTo(a, b, 0.1),
+    }, () => this.palette);
+    this.details = details;
+    let lastByClick = false;
+    const timeline = new TimelineView(this.host, summary, this.palette, {
+      select: (sel: Selection | null) => { details.show(sel, lastByClick); lastByClick = false; },
+      changed: () => { this.scheduleSave(); this.updateStatus(); },
+      rangeChanged: (r) => { if (this.rangeButton) this.rangeButton.disabled = !r; },
+      status: (text) => this.setStatus(text),
+      toggleHelp: () => this.help.toggle(),
+      log: (level, message) => this.host.log(level, message),
+    });
+    this.timeline = timeline;
+    // a click on the canvas is the only way a selection is "by click": mark it before the canvas handles it
+    timeline.canvas.addEventListener('pointerdown', () => { lastByClick = true; }, { capture: true });
+    timeline.canvas.addEventListener('pointerup', () => { setTimeout(() => { lastByClick = false; }, 0); });
+
+    panel.appendChild(this.toolbar(timeline));
+    panel.appendChild(timeline.element);
+    const splitter = this.splitter(panel);
+    panel.appendChild(splitter);
+    panel.appendChild(details.element);
+    details.element.style.height = `${this.detailsHeight}px`;
+    this.tabs.add('timeline', 'Timeline', panel, () => timeline.requestDraw());
+    if (this.persisted.tab) this.tabs.show(this.persisted.tab);
+
+    timeline.whenReady().then(() => this.ready.resolve(), (e) => this.ready.reject(e));
+    timeline.start(this.persisted).then(() => {
+      this.updateStatus();
+      const r = this.pendingReveal;
+      this.pendingReveal = undefined;
+      if (r) void timeline.reveal(r.startNs, r.endNs, r.spans, r.label);
+    }, (e) => {
+      this.setStatus(`Could not read the timeline: ${(e as Error)?.message ?? e}`);
+      this.host.log('error', `timeline start failed: ${(e as Error)?.message ?? e}`);
+    });
+    timeline.canvas.focus();
+  }
+
+  private toolbar(tl: TimelineView): HTMLElement {
+    const bar = document.createElement('div');
+    bar.className = 'toolbar';
+    bar.setAttribute('role', 'toolbar');
+    bar.setAttribute('aria-label', 'Timeline');
+    const btn = (text: string, title: string, f: () => void) => {
+      const b = document.createElement('button');
+      b.className = 'tool';
+      b.textContent = text;
+      b.title = title;
+      b.addEventListener('click', () => { f(); });
+      bar.appendChild(b);
+      return b;
+    };
+    btn('Whole trace', 'Show the whole trace (Home, 0)', () => tl.fullView());
+    btn('+', 'Zoom in (W)', () => tl.zoom(0.5, 0.5));
+    btn('−', 'Zoom out (S)', () => tl.zoom(2, 0.5));
+    this.rangeButton = btn('Zoom to range', 'Zoom to the dragged time range (Enter)', () => tl.zoomToSelectionRange());
+    this.rangeButton.disabled = true;
+
+    const sortLabel = document.createElement('label');
+    sortLabel.className = 'tool-label';
+    sortLabel.textContent = 'Sort goroutines by ';
+    const sort = document.createElement('select');
+    for (const s of SortOrders) {
+      const o = document.createElement('option');
+      o.value = s;
+      o.textContent = SortLabels[s];
+      sort.appendChild(o);
+    }
+    sort.value = this.persisted.sort ?? 'id';
+    sort.addEventListener('change', () => tl.setSort(sort.value as SortOrder));
+    sortLabel.appendChild(sort);
+    bar.appendChild(sortLabel);
+
+    const groupLabelEl = document.createElement('label');
+    groupLabelEl.className = 'tool-label';
+    const group = document.createElement('input');
+    group.type = 'checkbox';
+    group.checked = this.persisted.grouped ?? true;
+    group.addEventListener('change', () => tl.setGrouped(group.checked));
+    groupLabelEl.append(group, ' Group by function');
+    bar.appendChild(groupLabelEl);
+
+    const pcLabel = document.createElement('label');
+    pcLabel.className = 'tool-label';
+    pcLabel.textContent = 'Procs: colour by ';
+    const pc = document.createElement('select');
+    for (const [v, t] of [['goroutine', 'goroutine'], ['state', 'state']] as const) {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = t;
+      pc.appendChild(o);
+    }
+    pc.value = this.persisted.procColor ?? 'goroutine';
+    pc.addEventListener('change', () => tl.setProcColor(pc.value as 'goroutine' | 'state'));
+    pcLabel.appendChild(pc);
+    bar.appendChild(pcLabel);
+
+    bar.appendChild(this.legend());
+    const spacer = document.createElement('span');
+    spacer.className = 'spacer';
+    bar.appendChild(spacer);
+    this.statusEl = document.createElement('span');
+    this.statusEl.className = 'status';
+    this.statusEl.setAttribute('aria-live', 'polite');
+    bar.appendChild(this.statusEl);
+    btn('?', 'Keys and mouse (?)', () => this.help.toggle());
+    return bar;
+  }
+
+  private legend(): HTMLElement {
+    const d = document.createElement('details');
+    d.className = 'legend';
+    const s = document.createElement('summary');
+    s.textContent = 'Colours';
+    d.appendChild(s);
+    const list = document.createElement('div');
+    list.className = 'legend-list';
+    const classes: ColorClass[] = ['running', 'runnable', 'syscall', 'syscallBlocked', 'waitSync', 'waitNet', 'waitSyscall',
+      'waitSleep', 'waitGC', 'waitOther', 'waiting', 'gc', 'stw', 'task', 'region'];
+    const fill = () => {
+      list.replaceChildren(...classes.map((c) => {
+        const item = document.createElement('span');
+        item.className = 'legend-item';
+        const sw = document.createElement('span');
+        sw.className = 'swatch';
+        sw.style.background = this.palette.fills[c];
+        item.append(sw, ColorClassLabel[c]);
+        return item;
+      }));
+      const merged = document.createElement('span');
+      merged.className = 'legend-item';
+      const sw = document.createElement('span');
+      sw.className = 'swatch hatched';
+      sw.style.background = this.palette.fills.waiting;
+      merged.append(sw, 'hatched: many short spans merged');
+      list.appendChild(merged);
+    };
+    d.addEventListener('toggle', fill);
+    d.appendChild(list);
+    return d;
+  }
+
+  private splitter(panel: HTMLElement): HTMLElement {
+    const s = document.createElement('div');
+    s.className = 'splitter';
+    s.tabIndex = 0;
+    s.setAttribute('role', 'separator');
+    s.setAttribute('aria-orientation', 'horizontal');
+    s.setAttribute('aria-label', 'Resize the details pane (arrow keys)');
+    const apply = (h: number) => {
+      const max = Math.max(80, panel.getBoundingClientRect().height - 160);
+      this.detailsHeight = Math.round(Math.max(60, Math.min(max, h)));
+      if (this.details) this.details.element.style.height = `${this.detailsHeight}px`;
+      this.scheduleSave();
+    };
+    s.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      s.setPointerCapture(e.pointerId);
+      const y0 = e.clientY;
+      const h0 = this.detailsHeight;
+      const move = (ev: PointerEvent) => apply(h0 - (ev.clientY - y0));
+      const up = () => { s.removeEventListener('pointermove', move); s.removeEventListener('pointerup', up); };
+      s.addEventListener('pointermove', move);
+      s.addEventListener('pointerup', up);
+    });
+    s.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowUp') { apply(this.detailsHeight + 20); e.preventDefault(); }
+      if (e.key === 'ArrowDown') { apply(this.detailsHeight - 20); e.preventDefault(); }
+    });
+    return s;
+  }
+
+  private onGlobalKey(e: KeyboardEvent): void {
+    if (this.help.visible) return; // the overlay handles its keys
+    const t = e.target as HTMLElement | null;
+    const typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+    if (typing) return;
+    if (e.key === '?' && t !== this.timeline?.canvas) { e.preventDefault(); this.help.toggle(); return; }
+    // keys typed while nothing in particular has focus go to the timeline
+    if (this.timeline && (t === document.body || t === null || t === this.root)) this.timeline.onKey(e);
+  }
+
+  private setStatus(text: string): void {
+    if (this.statusEl) this.statusEl.textContent = text;
+  }
+
+  private updateStatus(): void {
+    if (!this.timeline) return;
+    const vp = this.timeline.getViewport();
+    const w = windowNs(vp);
+    const px = Math.max(1, this.timeline.canvas.clientWidth - 200);
+    this.setStatus(`${formatDuration(w)} shown · ${formatDuration(w / px)}/px`);
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = window.setTimeout(() => {
+      this.saveTimer = undefined;
+      const s: PersistedState = {
+        ...this.persisted, ...(this.timeline?.getState() ?? {}), version: 1, path: this.path,
+        tab: this.tabs?.current, detailsHeight: this.detailsHeight,
+      };
+      this.persisted = s;
+      this.host.setState(s);
+    }, 250);
+  }
+}
+
+function centerMessage(text: string): HTMLElement {
+  const d = document.createElement('div');
+  d.className = 'center-view';
+  const p = document.createElement('p');
+  p.textContent = text;
+  d.appendChild(p);
+  return d;
+}
+
+function traceFacts(s: TraceSummary): HTMLElement {
+  const d = document.createElement('div');
+  d.className = 'trace-facts';
+  d.textContent = `${s.format} · ${formatDuration(s.durationNs)} · ${formatCount(s.events)} events · `
+    + `${formatCount(s.goroutines)} goroutines · ${s.procs} procs · ${formatBytes(s.bytes)}`;
+  return d;
+}
+
+function damageNotice(d: DamageInfo): HTMLElement {
+  const n = document.createElement('div');
+  n.className = 'notice damage-notice';
+  n.setAttribute('role', 'status');
+  const strong = document.createElement('strong');
+  strong.textContent = 'This trace is damaged. ';
+  const text = document.createElement('span');
+  const where = d.offset >= 0 ? ` at byte ${formatCount(d.offset)}` : '';
+  text.textContent = `${d.message}${where}. Shown: everything before generation ${d.generation}; `
+    + `${formatCount(d.eventsDropped)} events after it were dropped.`;
+  const close = document.createElement('button');
+  close.className = 'link-button';
+  close.textContent = 'Dismiss';
+  close.addEventListener('click', () => n.remove());
+  n.append(strong, text, close);
+  return n;
+}
+
+const host = new Host();
+const app = new App(host);
+window.gotraceTest = app.testHook();
+window.addEventListener('message', (e: MessageEvent) => {
+  const m = e.data as HostToWebview;
+  if (m && typeof m === 'object' && typeof m.type === 'string') app.onMessage(m);
+});
+host.post({ type: 'ready' });
