@@ -85,6 +85,7 @@ string tracks = $"\"kinds\":[\"proc\",\"gc\",\"stw\",\"counter\"],\"tracks\":[{g
 var rnd = new Random(42);
 var slow = new List<(double Ms, int I, long Win, long NsPerPixel)>();
 var timeline = new List<double>();
+var responseBytes = new List<double>();
 double firstQuery = 0;
 const int Width = 1600;
 long winStart = 0, win = duration;
@@ -99,8 +100,9 @@ for (int i = 0; i < 200; i++)
     }
     long nsPerPixel = Math.Max(1, win / Width);
     var sw = Stopwatch.StartNew();
-    await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{winStart},\"endNs\":{winStart + win},\"nsPerPixel\":{nsPerPixel},{tracks}}}");
+    var tl = await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{winStart},\"endNs\":{winStart + win},\"nsPerPixel\":{nsPerPixel},{tracks}}}");
     double ms = sw.Elapsed.TotalMilliseconds;
+    responseBytes.Add(tl.GetRawText().Length);
     if (i == 0) firstQuery = ms;
     timeline.Add(ms);
     slow.Add((ms, i, win, nsPerPixel));
@@ -144,6 +146,7 @@ Console.WriteLine($"trace: {path} ({fileBytes / 1048576.0:F1} MiB, {events:N0} e
 Console.WriteLine($"open (index everything; the first query can be answered after it): {openS:F2} s; first timeline query {firstQuery:F1} ms");
 Console.WriteLine($"resident memory after indexing: {rss / 1048576.0:F0} MiB = {(double)rss / fileBytes:F2}x the file (goal <= 3x); managed heap {heap / 1048576.0:F0} MiB");
 Console.WriteLine($"timeline range, 200 pans/zooms full view -> 1 µs, {Width} px, procs+GC+STW+counters+40 goroutines: p50 {P(timeline, 0.5):F2} ms, p99 {P(timeline, 0.99):F2} ms (goal p99 < 16 ms)");
+Console.WriteLine($"timeline response size: p50 {P(responseBytes, 0.5) / 1024:F0} KiB, max {responseBytes.Max() / 1024:F0} KiB");
 Console.WriteLine($"blocking sites (top 50, 4 kinds rotating), 100 queries: p50 {P(sites, 0.5):F2} ms, p99 {P(sites, 0.99):F2} ms (goal p99 < 5 ms)");
 if (lines.Count > 0) Console.WriteLine($"source lines (whole file, {fileList.Count} files rotating), 100 queries: p50 {P(lines, 0.5):F2} ms, p99 {P(lines, 0.99):F2} ms (goal p99 < 5 ms)");
 await input.DisposeAsync();

@@ -17,6 +17,10 @@ export const Methods = {
   goroutineStack: 'gotrace/goroutineStack',
   goroutines: 'gotrace/goroutines',
   search: 'gotrace/search',
+  taskTypes: 'gotrace/taskTypes',
+  tasks: 'gotrace/tasks',
+  regionTypes: 'gotrace/regionTypes',
+  regions: 'gotrace/regions',
 } as const;
 
 export const Notifications = {
@@ -123,6 +127,30 @@ export type SearchKind = 'goCreate' | 'goStart' | 'goBlock' | 'goUnblock' | 'goS
 export interface SearchParams { traceId: string; kind: SearchKind; startNs?: number; endNs?: number; text?: string; limit?: number }
 export interface SearchHit { timeNs: number; track: TrackRef; index: number; goroutine: number; text: string }
 export interface SearchResult { hits: SearchHit[] }
+
+/** A latency histogram bucket (Go's: 10 per decade): durations in [minNs, maxNs). */
+export interface HistogramBucket { bucket: number; minNs: number; maxNs: number; label: string; count: number }
+export interface TaskType { name: string; count: number; histogram: HistogramBucket[] }
+export interface TaskTypesResult { types: TaskType[] }
+/** minNs/maxNs are inclusive, as Go's bucket links. */
+export interface TasksParams {
+  traceId: string; name?: string; complete?: boolean; minNs?: number; maxNs?: number; logText?: string; limit?: number;
+}
+export interface TaskEvent { timeNs: number; elapsedNs: number; goroutine: number; what: string }
+export interface TaskItem {
+  id: number; name: string; parent: number; complete: boolean; startNs: number; endNs: number; durationNs: number;
+  goroutines: number[]; events: TaskEvent[];
+}
+export interface TasksResult { title: string; total: number; tasks: TaskItem[] }
+export interface RegionType { name: string; frame: Frame; count: number; histogram: HistogramBucket[] }
+export interface RegionTypesResult { types: RegionType[] }
+export interface RegionsParams {
+  traceId: string; name?: string; pc?: number; minNs?: number; maxNs?: number; sortBy?: string; limit?: number;
+}
+export interface RegionItem {
+  goroutine: number; taskId: number; name: string; startNs: number; endNs: number; totalNs: number; stats: number[]; ranges: number[];
+}
+export interface RegionsResult { title: string; columns: string[]; rangeColumns: string[]; total: number; regions: RegionItem[] }
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

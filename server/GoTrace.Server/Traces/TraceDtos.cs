@@ -453,4 +453,10 @@ public sealed class SearchResult
 [JsonSerializable(typeof(GoroutinesResult))]
 [JsonSerializable(typeof(SearchParams))]
 [JsonSerializable(typeof(SearchResult))]
+[JsonSerializable(typeof(TaskTypesResult))]
+[JsonSerializable(typeof(TasksParams))]
+[JsonSerializable(typeof(TasksResult))]
+[JsonSerializable(typeof(RegionTypesResult))]
+[JsonSerializable(typeof(RegionsParams))]
+[JsonSerializable(typeof(RegionsResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

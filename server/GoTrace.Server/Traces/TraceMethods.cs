@@ -13,7 +13,8 @@ internal static class TraceMethods
         BlockingSitesMethod = "gotrace/blockingSites", SourceLines = "gotrace/sourceLines", ExportPprof = "gotrace/exportPprof",
         GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup", Mmu = "gotrace/mmu",
         Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack",
-        Goroutines = "gotrace/goroutines", Search = "gotrace/search";
+        Goroutines = "gotrace/goroutines", Search = "gotrace/search",
+        TaskTypes = "gotrace/taskTypes", Tasks = "gotrace/tasks", RegionTypes = "gotrace/regionTypes", Regions = "gotrace/regions";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -40,6 +41,10 @@ internal static class TraceMethods
             Run(() => StackOf(store.Get(p.TraceId), p), ct));
         server.Register(Goroutines, ctx.GoroutinesParams, ctx.GoroutinesResult, (p, rc, ct) => Run(() => GoroutinesOf(store.Get(p.TraceId), p), ct));
         server.Register(Search, ctx.SearchParams, ctx.SearchResult, (p, rc, ct) => Run(() => SearchOf(store.Get(p.TraceId), p), ct));
+        server.Register(TaskTypes, ctx.TraceIdParams, ctx.TaskTypesResult, (p, rc, ct) => Run(() => Annotations.TaskTypesOf(store.Get(p.TraceId)), ct));
+        server.Register(Tasks, ctx.TasksParams, ctx.TasksResult, (p, rc, ct) => Run(() => Annotations.TasksOf(store.Get(p.TraceId), p), ct));
+        server.Register(RegionTypes, ctx.TraceIdParams, ctx.RegionTypesResult, (p, rc, ct) => Run(() => Annotations.RegionTypesOf(store.Get(p.TraceId)), ct));
+        server.Register(Regions, ctx.RegionsParams, ctx.RegionsResult, (p, rc, ct) => Run(() => Annotations.RegionsOf(store.Get(p.TraceId), p), ct));
     }
 
     private static ValueTask<T> Run<T>(Func<T> f, CancellationToken ct) => new(Task.Run(f, ct));
