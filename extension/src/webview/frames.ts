@@ -4,10 +4,20 @@
 import type { Frame } from '../protocol';
 import type { SourceRef } from './messages';
 
+/** The first elements of the standard library's import paths (Go 1.27), plus `vendor` and `cmd`. */
+const STD_ROOTS = new Set([
+  'archive', 'bufio', 'builtin', 'bytes', 'cmp', 'compress', 'container', 'context', 'crypto', 'database', 'debug',
+  'embed', 'encoding', 'errors', 'expvar', 'flag', 'fmt', 'go', 'hash', 'html', 'image', 'index', 'internal', 'io',
+  'iter', 'log', 'maps', 'math', 'mime', 'net', 'os', 'path', 'plugin', 'reflect', 'regexp', 'runtime', 'slices',
+  'sort', 'strconv', 'strings', 'structs', 'sync', 'syscall', 'testing', 'text', 'time', 'unicode', 'unique',
+  'unsafe', 'weak', 'vendor', 'cmd',
+]);
+
 /**
  * True when `func` (a Go symbol such as "main.worker.func1", "example.com/app/db.(*Pool).Get",
- * "runtime.chanrecv1") belongs to the program: its package is `main`, or the first element of its import path
- * has a dot (a module path), which is how the go command tells standard packages apart.
+ * "runtime.chanrecv1") belongs to the program: its package is `main`, or the first element of its import path has
+ * a dot (a module path, the go command's rule), or is not one of the standard library's roots (a module named
+ * without a dot, such as "myapp/worker").
  */
 export function isUserFunction(func: string): boolean {
   if (!func) return false;
@@ -17,7 +27,7 @@ export function isUserFunction(func: string): boolean {
   if (pkg === 'main') return true;
   const firstSlash = pkg.indexOf('/');
   const first = firstSlash < 0 ? pkg : pkg.slice(0, firstSlash);
-  return first.includes('.');
+  return first.includes('.') || !STD_ROOTS.has(first);
 }
 
 /** Prefixes of functions that are certainly Go's own (a module without a dot in its path is otherwise user code). */
@@ -31,9 +41,8 @@ export function isStdFunction(func: string): boolean {
 }
 
 /**
- * Index of the first (innermost) user frame of a stack (leaf first): a frame of the program by the module-path
- * rule; failing that, the first frame not in a known standard package (a program whose module path has no dot);
- * failing that, 0. -1 for an empty stack.
+ * Index of the first (innermost) user frame of a stack (leaf first); failing that, the first frame not in a known
+ * standard package; failing that, 0. -1 for an empty stack.
  */
 export function firstUserFrame(frames: readonly Pick<Frame, 'func'>[]): number {
   if (frames.length === 0) return -1;

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Captures the server answers the webview's unit tests run on (extension/test/webview/fixtures/*.json), from the
+// dev build of the server on committed testdata traces:
+//
+//   node extension/dev/capture-fixtures.mjs [--server /tmp/gotrace-server-dev/gotrace]
+//
+// Each fixture records the requests it was made from ("requests") next to the answers ("responses").
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GotraceProcess, DEFAULT_SERVER } from './rpc.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const i = process.argv.indexOf('--server');
+const server = new GotraceProcess(i >= 0 ? process.argv[i + 1] : DEFAULT_SERVER);
+const outDir = path.join(repo, 'extension', 'test', 'webview', 'fixtures');
+fs.mkdirSync(outDir, { recursive: true });
+
+await server.initialize();
+const version = (await server.request('gotrace/ping', {})).version;
+
+async function capture(name, trace, make) {
+  const open = await server.request('gotrace/open', { path: path.join(repo, 'testdata', 'traces', trace) });
+  const requests = make(open.summary);
+  const responses = [];
+  for (const r of requests) responses.push(await server.request(r.method, { ...r.params, traceId: open.traceId }));
+  const fixture = {
+    capturedBy: 'extension/dev/capture-fixtures.mjs', serverVersion: version, trace: `testdata/traces/${trace}`,
+    summary: open.summary, requests, responses,
+  };
+  const file = path.join(outDir, name);
+  fs.writeFileSync(file, JSON.stringify(fixture) + '\n');
+  console.log(`wrote ${path.relative(repo, file)} (${fs.statSync(file).size} bytes)`);
+  await server.request('gotrace/close', { traceId: open.traceId });
+}
+
+await capture('blocking-timeline.json', 'blocking.go1.27.trace', (s) => [
+  // 0: the discovery query the webview makes at start (whole trace, ~1000 px)
+  { method: 'gotrace/timeline', params: { startNs: 0, endNs: s.durationNs, nsPerPixel: Math.ceil(s.durationNs / 1000),
+    kinds: ['gc', 'stw', 'tasks', 'counter', 'cpuSamples', 'logs', 'proc', 'thread', 'procRanges'] } },
+  // 1: whole trace at 1200 px for a few goroutines and the procs (merged spans)
+  { method: 'gotrace/timeline', params: { startNs: 0, endNs: s.durationNs, nsPerPixel: Math.floor(s.durationNs / 1200),
+    tracks: [{ kind: 'goroutine', id: 13 }, { kind: 'goroutine', id: 14 }, { kind: 'goroutine', id: 19 },
+      { kind: 'proc', id: 0 }, { kind: 'proc', id: 1 }, { kind: 'counter', id: 2 }] } },
+  // 2: a 350 µs window at 1200 px (raw spans of G13's chan send wait at 182528..474048)
+  { method: 'gotrace/timeline', params: { startNs: 150000, endNs: 500000, nsPerPixel: Math.floor(350000 / 1200),
+    tracks: [{ kind: 'goroutine', id: 13 }, { kind: 'goroutine', id: 14 }, { kind: 'regions', id: 13, lane: 0 }] } },
+  // 3: what G13 was doing at 200 µs
+  { method: 'gotrace/goroutineStack', params: { goroutine: 13, timeNs: 200000 } },
+  // 4: the goroutine groups and 5: the first page of one group by block time
+  { method: 'gotrace/goroutineGroups', params: {} },
+  { method: 'gotrace/goroutines', params: { group: 'main.chanSender', orderBy: 'blockTime', offset: 0, limit: 200 } },
+]);
+
+await capture('annotations-regions.json', 'annotations.go1.27.trace', (s) => [
+  // 0: region lanes 0..2 and range lane 0 of G10 (a request handler with nested regions) and G1, whole trace
+  { method: 'gotrace/timeline', params: { startNs: 0, endNs: s.durationNs, nsPerPixel: Math.floor(s.durationNs / 1200),
+    tracks: [0, 1, 2].map((lane) => ({ kind: 'regions', id: 10, lane }))
+      .concat([{ kind: 'goroutineRanges', id: 10, lane: 0 }, { kind: 'regions', id: 1, lane: 0 },
+        { kind: 'goroutineRanges', id: 1, lane: 0 }, { kind: 'goroutineRanges', id: 1, lane: 1 }]) } },
+  // 1: tasks and logs over the whole trace
+  { method: 'gotrace/timeline', params: { startNs: 0, endNs: s.durationNs, nsPerPixel: Math.floor(s.durationNs / 1200),
+    kinds: ['tasks', 'logs'] } },
+]);
+
+await server.stop();
