@@ -79,6 +79,8 @@ internal static class TraceMethods
         {
             throw RpcException.BadParams($"cannot read {path}: {e.Message}");
         }
+        // A cancel that came while the last bytes were read still wins: the trace is not kept.
+        ct.ThrowIfCancellationRequested();
         await rc.NotifyAsync(Progress, new ProgressParams { TraceId = id, Path = path, BytesRead = session.Pass.BytesRead, TotalBytes = total, Events = session.Pass.Events },
             TraceJsonContext.Default.ProgressParams, ct).ConfigureAwait(false);
         store.Add(session);

@@ -69,8 +69,10 @@ internal sealed class TraceSession
         var mmu = new GoTrace.Analysis.Mmu.MmuBuilder();
         var timeline = new GoTrace.Analysis.Timeline.TimelineBuilder(stacks);
         using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        long size = f.Length;
+        // A named pipe or a device has no length: the size is then what was read.
+        long size = f.CanSeek ? f.Length : -1;
         var end = TracePass.Run(f, [blocking, summarizer, counts, mmu, timeline], cancel, progress);
+        if (size < 0) size = end.BytesRead;
         var session = new TraceSession
         {
             Id = id, Path = path, FileBytes = size, Pass = end, Stacks = stacks, Blocking = blocking,
