@@ -8,6 +8,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { GoTraceClient, type LogLevel } from '../../src/host/serverClient';
 import { RestartPolicy } from '../../src/host/restartPolicy';
 import { findLineEvents, revealWindow } from '../../src/host/lineEvents';
+import { WebviewMethods } from '../../src/webview/messages';
 import { Methods, ErrorCodes, type OpenResult, type ProgressParams, type SourceLinesResult } from '../../src/protocol';
 
 const server = process.env.GOTRACE_SERVER;
@@ -34,7 +35,10 @@ test('server: open with progress, sourceLines of a BLOCKS line, close', { skip }
   try {
     const init = await client.start();
     assert.equal(init.serverInfo?.name, 'gotrace');
-    for (const m of Object.values(Methods)) assert.ok(init.capabilities.experimental?.methods?.includes(m), m);
+    // What the extension uses: the host's own calls and what webviews may ask for.
+    const used = [Methods.open, Methods.close, Methods.sourceLines, Methods.blockingSites, Methods.exportPprof, Methods.search,
+      Methods.goroutines, Methods.goroutineStack, Methods.ping, ...WebviewMethods];
+    for (const m of used) assert.ok(init.capabilities.experimental?.methods?.includes(m), m);
     const progress: ProgressParams[] = [];
     const sub = client.onProgress((p) => progress.push(p));
     const opened = await client.request<OpenResult>(Methods.open, { path: trace });

@@ -1,0 +1,66 @@
+// Server start-up figures for the README: for each server build given, N runs of: spawn -> initialize answered,
+// spawn -> first gotrace/open of a trace answered, RSS after the open (and peak RSS), plus a sanity check that
+// sourceLines and exportPprof work with that build. Not a test (run by hand):
+//   node extension/test/host/startup-bench.mjs [--runs N] [--trace FILE] NAME=PATH/TO/gotrace ...
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+const args = process.argv.slice(2);
+let runs = 5;
+let trace = resolve('testdata/traces/blocking.go1.27.trace');
+const builds = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--runs') runs = Number(args[++i]);
+  else if (args[i] === '--trace') trace = resolve(args[++i]);
+  else { const [name, path] = args[i].split('='); builds.push({ name, path }); }
+}
+
+function status(pid) {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+async function once(path, check) {
+  const t0 = process.hrtime.bigint();
+  const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+  const p = spawn(path, ['serve', '--log-level', 'warning'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const c = rpc.createMessageConnection(new rpc.StreamMessageReader(p.stdout), new rpc.StreamMessageWriter(p.stdin));
+  c.listen();
+  await c.sendRequest('initialize', { processId: process.pid });
+  const init = ms();
+  const o = await c.sendRequest('gotrace/open', { path: trace });
+  const open = ms();
+  const mem = status(p.pid);
+  if (check) {
+    const lines = await c.sendRequest('gotrace/sourceLines', { traceId: o.traceId, file: '/x/blocking/main.go', line: 106 });
+    const dir = mkdtempSync(join(tmpdir(), 'gotrace-bench-'));
+    const r = await c.sendRequest('gotrace/exportPprof', { traceId: o.traceId, kind: 'sync', outputPath: join(dir, 'p.pb.gz') });
+    check.push(`line 106 sync cum ${lines.lines[0]?.sync?.cumNs} ns; pprof ${r.samples} samples, ${statSync(r.outputPath).size} bytes`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await c.sendRequest('shutdown');
+  await c.sendNotification('exit');
+  await new Promise((r) => p.once('exit', r));
+  c.dispose();
+  return { init, open, ...mem };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+console.log(`trace ${trace}, ${runs} runs each (after one warm-up run)`);
+console.log('build | size MiB | initialize ms (median, min) | first open ms (median, min) | RSS after open MiB | peak RSS MiB');
+for (const b of builds) {
+  const check = [];
+  await once(b.path, check); // warm the page cache
+  const rs = [];
+  for (let i = 0; i < runs; i++) rs.push(await once(b.path));
+  const du = Number(require('node:child_process').execSync(`du -sm ${JSON.stringify(join(b.path, '..'))}`).toString().split('\t')[0]);
+  const f = (k) => `${median(rs.map((r) => r[k])).toFixed(0)} (${Math.min(...rs.map((r) => r[k])).toFixed(0)})`;
+  console.log(`${b.name} | ${du} | ${f('init')} | ${f('open')} | ${median(rs.map((r) => r.rss)).toFixed(0)} | ${median(rs.map((r) => r.hwm)).toFixed(0)}`);
+  console.log(`  check: ${check.join('; ')}`);
+}
