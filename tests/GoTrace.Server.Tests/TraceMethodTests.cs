@@ -107,6 +107,24 @@ public sealed class TraceMethodTests
         Assert.Contains(106UL, lines);
         Assert.Contains(39UL, lines);
         Assert.Equal(lines.Order().ToList(), lines);
+        // Every number of every line is the line index's (which LineIndexTests check against Go's profiles).
+        var c = new BlockingCollector(new StackTable());
+        TracePass.Run(Trace("blocking.go1.27.trace"), c);
+        var index = LineIndex.Build(c, ProfileFilter.ByGoroutines(c));
+        const string tracePath = "gotrace.test/blocking/main.go";
+        Assert.Equal(index.LinesOf(tracePath), lines);
+        foreach (var l in all.GetProperty("result").GetProperty("lines").EnumerateArray())
+        {
+            foreach (var kind in Enum.GetValues<BlockingKind>())
+            {
+                var want = index.Get(tracePath, l.GetProperty("line").GetUInt64(), kind);
+                string name = kind.ToString().ToLowerInvariant();
+                Assert.Equal(want is not null, l.TryGetProperty(name, out var got));
+                if (want is null) continue;
+                Assert.Equal((want.FlatTime, want.FlatCount, want.CumTime, want.CumCount),
+                    (got.GetProperty("flatNs").GetInt64(), got.GetProperty("flatCount").GetInt64(), got.GetProperty("cumNs").GetInt64(), got.GetProperty("cumCount").GetInt64()));
+            }
+        }
 
         // A file the trace does not know.
         await peer.RequestAsync(14, "gotrace/sourceLines", $"{{\"traceId\":\"{id}\",\"file\":\"/nowhere/unrelated.go\"}}");
