@@ -7,6 +7,7 @@
 # 3. a staging folder dist-vsix/stage/ with package.json, README.md, out/ and server/<rid>/ only, packaged by
 #    @vscode/vsce into go-trace-viewer-<version>.vsix at the repository root (gitignored).
 # Needs: Node 20+ with npm, the .NET 10 SDK. Prints the .vsix path last.
+# GOTRACE_REUSE_SERVER=1 keeps an existing dist-server/<rid>/ (quicker when only the extension changed).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -22,6 +23,9 @@ done
 
 for rid in $rids; do
   echo "== server ($rid)"
+  if [ "${GOTRACE_REUSE_SERVER:-}" = 1 ] && [ -f "dist-server/$rid/gotrace" -o -f "dist-server/$rid/gotrace.exe" ]; then
+    echo "reusing dist-server/$rid (GOTRACE_REUSE_SERVER=1)"; continue
+  fi
   rm -rf "dist-server/$rid"
   # IL2104: Google.Protobuf reports trim warnings for its reflection API, which the server does not use (it only
   # writes profile.proto messages); every other warning still fails the build.

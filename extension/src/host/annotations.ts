@@ -94,7 +94,7 @@ export class Annotations implements vscode.CodeLensProvider, vscode.Disposable {
             range,
             renderOptions: {
               after: {
-                contentText: `  ⏱ ${label}${d ? ` (${(share * 100).toFixed(share >= 0.1 ? 0 : 1)}% of ${d.kind})` : ''}`,
+                contentText: `    blocking: ${label}${d ? ` (${(share * 100).toFixed(share >= 0.1 ? 0 : 1)}% of the trace's ${d.kind})` : ''}`,
                 color: new vscode.ThemeColor('editorCodeLens.foreground'),
                 fontStyle: 'italic',
               },

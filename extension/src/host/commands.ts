@@ -54,13 +54,27 @@ export async function exportPprof(registry: TraceRegistry, logger: OutputLogger,
   }
 }
 
+let lastGo: vscode.TextEditor | undefined;
+
+/** Remembers the Go editor used last (call on every active editor change). */
+export function trackGoEditor(e: vscode.TextEditor | undefined): void {
+  if (e?.document.languageId === 'go') lastGo = e;
+}
+
+function lastGoEditor(active: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
+  if (active) return active;
+  return lastGo && vscode.window.visibleTextEditors.includes(lastGo) ? lastGo : undefined;
+}
+
 /**
  * Reveal the blocking events of a source line on the timeline. Arguments (from a CodeLens): the document, the
  * 1-based line and the trace; from the palette: the active editor's cursor line, every trace with numbers.
  */
 export async function revealLineEvents(registry: TraceRegistry, index: LineIndex, logger: OutputLogger,
   uri?: vscode.Uri, line?: number, traceUri?: vscode.Uri): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
+  // The focus may be in the trace editor (a webview: no active text editor); then the Go editor used last.
+  const active = vscode.window.activeTextEditor;
+  const editor = active?.document.languageId === 'go' ? active : lastGoEditor(active);
   uri ??= editor?.document.uri;
   line ??= editor ? editor.selection.active.line + 1 : undefined;
   if (!uri || !line || uri.scheme !== 'file') {

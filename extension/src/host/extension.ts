@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { Annotations, toggleAnnotations } from './annotations';
-import { exportPprof, revealLineEvents } from './commands';
+import { exportPprof, revealLineEvents, trackGoEditor } from './commands';
 import { forgetGoEnv } from './goEnv';
 import { BlockingHoverProvider } from './hover';
 import { LineIndex } from './lineIndex';
@@ -81,9 +81,11 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
     vscode.window.onDidChangeWindowState((s) => { if (s.focused) forgetGoEnv(); }),
+    vscode.window.onDidChangeActiveTextEditor(trackGoEditor),
     { dispose: () => c.dispose() },
   );
   void vscode.commands.executeCommand('setContext', 'gotrace.hasOpenTraces', false);
+  trackGoEditor(vscode.window.activeTextEditor);
 
   // `.out` is a generic extension, so the trace editor is only an option for it: a `.out` file opened as text
   // (or shown as binary) whose first bytes are a Go trace header is reopened in the trace editor.

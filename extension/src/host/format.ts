@@ -147,7 +147,7 @@ export function dominantKind(line: LineNumbers): { kind: BlockingKind; cumNs: nu
   return best;
 }
 
-/** The CodeLens title of a line: "⏱ sync 60.6 ms in 63 events (blocking.go1.27.trace)". Plain text. */
+/** The CodeLens title of a line: "Blocking: sync 60.6 ms in 63 (blocking.go1.27.trace)". Plain text. */
 export function formatLensTitle(line: LineNumbers, traceName: string): string {
   const parts = KINDS.filter((k) => line[k] && line[k]!.cumNs > 0)
     .map((k) => `${k} ${formatDuration(line[k]!.cumNs)} in ${formatInt(line[k]!.cumCount)}`);
