@@ -63,7 +63,10 @@ export function trackGoEditor(e: vscode.TextEditor | undefined): void {
 
 function lastGoEditor(active: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
   if (active) return active;
-  return lastGo && vscode.window.visibleTextEditors.includes(lastGo) ? lastGo : undefined;
+  const visible = vscode.window.visibleTextEditors.filter((e) => e.document.languageId === 'go');
+  if (lastGo && visible.includes(lastGo)) return lastGo;
+  // A Go file opened beside the trace without focus (jump to source keeps the focus in the timeline).
+  return visible[0];
 }
 
 /**
