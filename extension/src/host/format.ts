@@ -75,9 +75,12 @@ export const KIND_DESCRIPTIONS: Record<BlockingKind, string> = {
   sched: 'scheduler latency (-pprof=sched)',
 };
 
-/** One stack of a site as "func file:line ← func file:line ← …" from the program's first frame, escaped. */
+/**
+ * One stack of a site as "func file:line ← func file:line ← …", escaped: from the call the program blocked in
+ * (the frame just below its first own frame, e.g. sync.(*Mutex).Lock), innermost first.
+ */
 export function formatStack(site: Site, maxFrames = 4): string {
-  const start = Math.max(0, Math.min(site.userFrame, site.stack.length - 1));
+  const start = Math.max(0, Math.min(site.userFrame - 1, site.stack.length - 1));
   const frames = site.stack.slice(start, start + maxFrames)
     .map((f) => `${escapeMarkdown(f.func)} ${escapeMarkdown(shortPath(f.file))}:${f.line}`);
   const more = site.stack.length - start - maxFrames;

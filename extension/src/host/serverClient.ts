@@ -48,7 +48,7 @@ export type ClientState = 'stopped' | 'starting' | 'running' | 'stopping' | 'fai
 /** A server error as the extension passes it on (to a webview, a message). */
 export interface RpcErrorInfo { code: number; message: string; data?: unknown }
 
-/** Code used for requests that failed because the server process went away. */
+/** Code of requests that failed because the server process went away (vscode-jsonrpc's MessageWriteError). */
 export const SERVER_GONE = -32099;
 
 export function toRpcError(e: unknown): RpcErrorInfo {
@@ -69,6 +69,8 @@ export class GoTraceClient implements Disposable {
   private _info: InitializeResult | undefined;
   private generation = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** The server died and is being started again: the next successful start announces a restart. */
+  private crashRestartPending = false;
   private readonly policy: RestartPolicy;
 
   private readonly progressEmitter = new Emitter<ProgressParams>();
@@ -178,6 +180,11 @@ export class GoTraceClient implements Disposable {
       const missing = Object.values(Methods).filter((m) => !(result.capabilities.experimental?.methods ?? []).includes(m));
       if (missing.length > 0) this.log('warning', `the server does not list these methods: ${missing.join(', ')}`);
       this.setState('running');
+      if (this.crashRestartPending) {
+        this.crashRestartPending = false;
+        // After the caller of start() has its answer: listeners reopen traces with new requests.
+        queueMicrotask(() => this.restartEmitter.fire({ generation, reason: 'crash' }));
+      }
       return result;
     } catch (e) {
       this.log('error', e instanceof Error ? e.message : String(e));
@@ -198,14 +205,16 @@ export class GoTraceClient implements Disposable {
     if (expected || generation !== this.generation) return;
     if (this._state === 'starting') return; // doStart reports it
     if (this.policy.onCrash(this.now())) {
+      this.crashRestartPending = true;
       this.setState('starting');
       const n = this.policy.recent(this.now());
       this.log('warning', `restarting the server (${n} of ${this.policy.maxRestarts} automatic restarts within ${this.policy.windowMs / 60000} min)`);
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;
-        this.start().then(
-          () => this.restartEmitter.fire({ generation: this.generation, reason: 'crash' }),
-          (e) => this.giveUp(`the server could not be restarted: ${e instanceof Error ? e.message : e}`));
+        this.start().catch((e) => {
+          this.crashRestartPending = false;
+          this.giveUp(`the server could not be restarted: ${e instanceof Error ? e.message : e}`);
+        });
       }, this.options.restartDelayMs ?? 500);
     } else {
       this.giveUp(`the server stopped ${this.policy.maxRestarts + 1} times within ${this.policy.windowMs / 60000} min; it will not be restarted automatically (run "Go Trace: Restart Server")`);
@@ -231,7 +240,8 @@ export class GoTraceClient implements Disposable {
       this.log('debug', `<- ${method} ok`);
       return r;
     } catch (e) {
-      if (e instanceof ResponseError) throw e;
+      // vscode-jsonrpc's own codes when the connection ends under a request (-32096..-32099) become SERVER_GONE.
+      if (e instanceof ResponseError && (e.code > -32096 || e.code < -32099)) throw e;
       throw new ResponseError(SERVER_GONE, `the Go trace server went away (${e instanceof Error ? e.message : e})`);
     }
   }

@@ -65,7 +65,7 @@ test('hover text of main.go:106 (cond.Wait) from a real sourceLines response', (
   assert.equal(syncRow, '| sync | 60.6 ms | 0 ns | 63 / 0 | 1.12 ms | 1.56 ms | 1.56 ms |');
   assert.ok(md.includes('- sync exact: cumulative 60,568,832 ns in 63 events, flat 0 ns in 0 events'), md);
   assert.ok(md.includes('Top sync stacks through this line:'));
-  assert.ok(md.includes('1. 60.6 ms in 63 events: main\\.condWaiter blocking\\/main\\.go:106'), md);
+  assert.ok(md.includes('1. 60.6 ms in 63 events: sync\\.\\(\\*Cond\\)\\.Wait sync\\/cond\\.go:71 ← main\\.condWaiter blocking\\/main\\.go:106'), md);
   assert.ok(md.includes('Goroutine groups (sync): main\\.condWaiter (63×, 60.6 ms)'), md);
   // nothing in it is raw HTML or a link
   assert.ok(!/<[a-z]/i.test(md) && !/\]\(/.test(md));
@@ -105,7 +105,7 @@ test('hover escapes hostile trace strings (function, file, group names)', () => 
   assert.ok(md.includes('\\[evil\\]\\(http\\:\\/\\/x\\)'));
 });
 
-test('formatStack starts at the program frame and elides the rest', () => {
+test('formatStack starts at the call the program blocked in and elides the rest', () => {
   const site = {
     timeNs: 1, count: 1, p50Ns: 1, p90Ns: 1, p99Ns: 1, maxNs: 1, userFrame: 1, groups: [],
     stack: [
@@ -115,5 +115,6 @@ test('formatStack starts at the program frame and elides the rest', () => {
       { func: 'main.c', file: '/x/app/main.go', line: 30, pc: 4 },
     ],
   };
-  assert.equal(formatStack(site, 2), 'main\\.a app\\/main\\.go:10 ← main\\.b app\\/main\\.go:20 ← … (1 more)');
+  assert.equal(formatStack(site, 2), 'sync\\.\\(\\*Mutex\\)\\.Lock sync\\/mutex\\.go:46 ← main\\.a app\\/main\\.go:10 ← … (2 more)');
+  assert.equal(formatStack({ ...site, userFrame: 0 }, 1), 'sync\\.\\(\\*Mutex\\)\\.Lock sync\\/mutex\\.go:46 ← … (3 more)');
 });

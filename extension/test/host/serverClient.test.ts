@@ -94,7 +94,7 @@ test('server: a cancelled open is answered RequestCancelled or completes; the se
 
 test('server: restarted after it is killed, and not again past the policy', { skip }, async () => {
   const logs: string[] = [];
-  const client = makeClient(logs, new RestartPolicy(1, 60_000));
+  const client = makeClient(logs, new RestartPolicy(2, 60_000));
   try {
     await client.start();
     const pid1 = client.pid!;
@@ -104,6 +104,15 @@ test('server: restarted after it is killed, and not again past the policy', { sk
     assert.notEqual(client.pid, pid1);
     const ping = await client.request<{ message?: string }>(Methods.ping, { message: 'again' });
     assert.equal(ping.message, 'again');
+    // A request while the restart is pending starts the server at once; the restart is still announced.
+    const restarted2 = new Promise<{ reason: string }>((r) => client.onDidRestart(r));
+    const exited = new Promise<void>((r) => { const pid = client.pid!; const t = setInterval(() => { try { process.kill(pid, 0); } catch { clearInterval(t); r(); } }, 5); });
+    process.kill(client.pid!, 'SIGKILL');
+    await exited;
+    await new Promise((r) => setTimeout(r, 1));
+    const ping2 = await client.request<{ message?: string }>(Methods.ping, { message: 'during restart' });
+    assert.equal(ping2.message, 'during restart');
+    assert.equal((await restarted2).reason, 'crash');
     const gaveUp = new Promise<string>((r) => client.onDidGiveUp(r));
     process.kill(client.pid!, 'SIGKILL');
     assert.match(await gaveUp, /will not be restarted/);
@@ -131,5 +140,37 @@ test('server: reverse navigation finds the 63 cond.Wait events of main.go:106', 
     assert.ok(w.startNs <= r.events[0].timeNs && w.endNs >= r.events[r.events.length - 1].endNs && w.endNs <= opened.summary.durationNs);
   } finally {
     await client.stop();
+  }
+});
+
+test('server: every method the extension and its webview use answers on a real trace (checks a packaged/trimmed build)', { skip }, async () => {
+  const client = makeClient([]);
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-client-'));
+  try {
+    const { traceId, summary } = await client.request<OpenResult>(Methods.open, { path: trace });
+    const calls: [string, object, (r: never) => void][] = [
+      [Methods.ping, { message: 'x' }, (r: { message: string }) => assert.equal(r.message, 'x')],
+      [Methods.blockingSites, { traceId, kind: 'sync', limit: 1 }, (r: { totalNs: number; totalCount: number }) => {
+        assert.equal(r.totalNs, 355815425); assert.equal(r.totalCount, 503);
+      }],
+      [Methods.timeline, { traceId, startNs: 0, endNs: summary.durationNs, nsPerPixel: Math.ceil(summary.durationNs / 1000), kinds: ['proc', 'gc', 'counter'] },
+        (r: { tracks: unknown[] }) => assert.ok(r.tracks.length >= 3)],
+      [Methods.goroutineGroups, { traceId }, (r: { groups: { name: string; count: number }[] }) =>
+        assert.equal(r.groups.find((g) => g.name === 'main.condWaiter')?.count, 9)],
+      [Methods.goroutineGroup, { traceId, name: 'main.condWaiter' }, (r: { count: number }) => assert.equal(r.count, 9)],
+      [Methods.goroutines, { traceId, limit: 5 }, (r: { total: number; goroutines: unknown[] }) => { assert.equal(r.total, 239); assert.equal(r.goroutines.length, 5); }],
+      [Methods.search, { traceId, kind: 'goBlock', limit: 3 }, (r: { hits: unknown[] }) => assert.equal(r.hits.length, 3)],
+      [Methods.mmu, { traceId, windowsNs: [1_000_000] }, (r: { points: { mmu: number }[] }) => assert.ok(r.points[0].mmu >= 0 && r.points[0].mmu <= 1)],
+      [Methods.exportPprof, { traceId, kind: 'sync', outputPath: path.join(dir, 'sync.pb.gz') }, (r: { samples: number; outputPath: string }) => {
+        assert.equal(r.samples, 11);
+        const head = fs.readFileSync(r.outputPath).subarray(0, 2);
+        assert.deepEqual([...head], [0x1f, 0x8b], 'gzip');
+      }],
+    ];
+    for (const [m, p, check] of calls) check(await client.request<never>(m, p));
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -20,6 +20,13 @@ for (let i = 0; i < args.length; i++) {
   else { const [name, path] = args[i].split('='); builds.push({ name, path }); }
 }
 
+/** CPU time (user + system) the process has used so far, ms (10 ms resolution). */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function status(pid) {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0);
@@ -34,8 +41,10 @@ async function once(path, check) {
   c.listen();
   await c.sendRequest('initialize', { processId: process.pid });
   const init = ms();
+  const initCpu = cpuMs(p.pid);
   const o = await c.sendRequest('gotrace/open', { path: trace });
   const open = ms();
+  const openCpu = cpuMs(p.pid);
   const mem = status(p.pid);
   if (check) {
     const lines = await c.sendRequest('gotrace/sourceLines', { traceId: o.traceId, file: '/x/blocking/main.go', line: 106 });
@@ -48,19 +57,19 @@ async function once(path, check) {
   await c.sendNotification('exit');
   await new Promise((r) => p.once('exit', r));
   c.dispose();
-  return { init, open, ...mem };
+  return { init, open, initCpu, openCpu, ...mem };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-console.log(`trace ${trace}, ${runs} runs each (after one warm-up run)`);
-console.log('build | size MiB | initialize ms (median, min) | first open ms (median, min) | RSS after open MiB | peak RSS MiB');
+console.log(`trace ${trace}, ${runs} runs each, builds interleaved (after one warm-up run each)`);
+console.log('build | size MiB | initialize wall ms (median, min) | initialize CPU ms | first open wall ms (median, min) | first open CPU ms | RSS after open MiB');
+const checks = new Map(), results = new Map();
+for (const b of builds) { const check = []; await once(b.path, check); checks.set(b, check); results.set(b, []); }
+for (let i = 0; i < runs; i++) for (const b of builds) results.get(b).push(await once(b.path));
 for (const b of builds) {
-  const check = [];
-  await once(b.path, check); // warm the page cache
-  const rs = [];
-  for (let i = 0; i < runs; i++) rs.push(await once(b.path));
+  const check = checks.get(b), rs = results.get(b);
   const du = Number(require('node:child_process').execSync(`du -sm ${JSON.stringify(join(b.path, '..'))}`).toString().split('\t')[0]);
   const f = (k) => `${median(rs.map((r) => r[k])).toFixed(0)} (${Math.min(...rs.map((r) => r[k])).toFixed(0)})`;
-  console.log(`${b.name} | ${du} | ${f('init')} | ${f('open')} | ${median(rs.map((r) => r.rss)).toFixed(0)} | ${median(rs.map((r) => r.hwm)).toFixed(0)}`);
+  console.log(`${b.name} | ${du} | ${f('init')} | ${f('initCpu')} | ${f('open')} | ${f('openCpu')} | ${median(rs.map((r) => r.rss)).toFixed(0)}`);
   console.log(`  check: ${check.join('; ')}`);
 }
