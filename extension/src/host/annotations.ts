@@ -5,7 +5,7 @@
 // trace's total for that kind.
 
 import * as vscode from 'vscode';
-import { dominantKind, formatDuration, formatLensTitle, KINDS } from './format';
+import { formatLensTitle, heatLabel, KINDS } from './format';
 import type { LineIndex, TraceLines } from './lineIndex';
 import type { LineNumbers } from '../protocol';
 
@@ -40,6 +40,8 @@ export async function significantLines(index: LineIndex, file: string, threshold
 }
 
 const HEAT_LEVELS = [0.05, 0.15, 0.35, 1.01];
+
+
 
 export class Annotations implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly lensEmitter = new vscode.EventEmitter<void>();
@@ -87,19 +89,12 @@ export class Annotations implements vscode.CodeLensProvider, vscode.Disposable {
           if (ln < 1 || ln > editor.document.lineCount) continue;
           const share = Math.max(...items.map((s) => s.share));
           const level = HEAT_LEVELS.findIndex((h) => share < h);
-          const d = dominantKind(items[0].line);
-          const label = items.map((s) => { const k = dominantKind(s.line)!; return `${k.kind} ${formatDuration(k.cumNs)}`; }).join(' | ');
           const range = editor.document.lineAt(ln - 1).range;
-          ranges[level < 0 ? HEAT_LEVELS.length - 1 : level].push({
-            range,
-            renderOptions: {
-              after: {
-                contentText: `    blocking: ${label}${d ? ` (${(share * 100).toFixed(share >= 0.1 ? 0 : 1)}% of the trace's ${d.kind})` : ''}`,
-                color: new vscode.ThemeColor('editorCodeLens.foreground'),
-                fontStyle: 'italic',
-              },
-            },
-          });
+          ranges[level < 0 ? HEAT_LEVELS.length - 1 : level].push({ range, renderOptions: { after: {
+            contentText: `    blocking: ${heatLabel(items)}`,
+            color: new vscode.ThemeColor('editorCodeLens.foreground'),
+            fontStyle: 'italic',
+          } } });
         }
       }
       this.heat.forEach((type, i) => editor.setDecorations(type, ranges[i]));

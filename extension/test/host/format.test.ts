@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  dominantKind, escapeHtml, escapeMarkdown, formatDuration, formatInt, formatLensTitle, formatLineHover, formatNs, formatStack,
+  dominantKind, escapeHtml, heatLabel, escapeMarkdown, formatDuration, formatInt, formatLensTitle, formatLineHover, formatNs, formatStack,
 } from '../../src/host/format';
 import type { SourceLinesResult } from '../../src/protocol';
 
@@ -117,4 +117,13 @@ test('formatStack starts at the call the program blocked in and elides the rest'
   };
   assert.equal(formatStack(site, 2), 'sync\\.\\(\\*Mutex\\)\\.Lock sync\\/mutex\\.go:46 ← main\\.a app\\/main\\.go:10 ← … (2 more)');
   assert.equal(formatStack({ ...site, userFrame: 0 }, 1), 'sync\\.\\(\\*Mutex\\)\\.Lock sync\\/mutex\\.go:46 ← … (3 more)');
+});
+
+test('heat label: one trace with its share, several named', () => {
+  const r = fixture();
+  const l39 = r.lines.find((l) => l.line === 39)!;
+  const one = [{ t: { session: { name: 'a.trace' } }, line: l39, share: 6372929 / 355815425 }];
+  assert.equal(heatLabel(one), "sync 6.37 ms (1.8% of the trace's sync)");
+  assert.equal(heatLabel([{ ...one[0], share: 0.54 }]), "sync 6.37 ms (54% of the trace's sync)");
+  assert.equal(heatLabel([...one, { ...one[0], t: { session: { name: 'b.out' } } }]), 'sync 6.37 ms in a.trace | sync 6.37 ms in b.out');
 });
