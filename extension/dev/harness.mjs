@@ -4,11 +4,11 @@
 // by fetch POST to this process, which forwards them to a spawned `gotrace serve` for the chosen trace. Bound to
 // 127.0.0.1 only.
 //
-//   node extension/dev/harness.mjs [--port 8123] [--out DIR] [--server PATH] [--traces DIR]
+//   node extension/dev/harness.mjs [--port 8123] [--out DIR] [--server PATH] [--traces DIR] [--log]
 //   then open http://127.0.0.1:8123/?trace=blocking.go1.27.trace  (&theme=light, &delay=MS to slow answers)
 //
 // --out: folder with webview.js/webview.css (default: <repo>/out). --traces: folder the ?trace= names are taken
-// from (default: <repo>/testdata/traces); nothing outside it is served. The page also exposes window.__harness
+// from (default: <repo>/testdata/traces); nothing outside it is served. --log prints every server call and its time. The page also exposes window.__harness
 // (openSource messages seen, reveal(...), theme(kind)) for scripted checks (see shoot.mjs).
 
 import http from 'node:http';
@@ -30,10 +30,12 @@ const port = Number(arg('--port', '8123'));
 const outDir = path.resolve(arg('--out', path.join(repo, 'out')));
 const tracesDir = path.resolve(arg('--traces', path.join(repo, 'testdata', 'traces')));
 const serverPath = arg('--server', DEFAULT_SERVER);
+const logCalls = process.argv.includes('--log');
 
 /** One open trace per page session: { traceId, progress, summary, error, cancelled, openId }. */
 const sessions = new Map();
 const progressByTrace = new Map();
+const openTraces = new Map();
 const server = new GotraceProcess(serverPath, (method, params) => {
   if (method === 'gotrace/progress') progressByTrace.set(params.path, params);
 });
@@ -136,6 +138,8 @@ const CLIENT = String.raw`
     seen,
     reveal(m) { deliver(Object.assign({ type: 'reveal' }, m)); },
     theme(kind) { deliver({ type: 'theme', kind }); },
+    /** A server call for scripted checks (same session and trace as the webview's). */
+    rpc(method, params) { return post('/rpc', { session, requestId: -1, method, params }); },
   };
   window.acquireVsCodeApi = function () {
     return {
@@ -188,9 +192,16 @@ const httpServer = http.createServer(async (req, res) => {
       const file = path.join(tracesDir, name);
       const s = { traceId: undefined, summary: undefined, error: undefined, cancelled: false, path: file, ids: new Map() };
       sessions.set(body.session, s);
-      const { id, promise } = server.start('gotrace/open', { path: file });
-      s.openId = id;
-      promise.then((r) => { s.traceId = r.traceId; s.summary = r.summary; },
+      // a trace already open (a reload of the page) is reused, as the extension reuses it for a re-created tab
+      let open = openTraces.get(file);
+      if (!open) {
+        const { id, promise } = server.start('gotrace/open', { path: file });
+        open = { id, promise };
+        openTraces.set(file, open);
+        promise.catch(() => openTraces.delete(file));
+      }
+      s.openId = open.id;
+      open.promise.then((r) => { s.traceId = r.traceId; s.summary = r.summary; },
         (e) => { s.error = e.message; s.cancelled = e.rpc?.code === -32800; });
       json(res, { path: file });
       return;
@@ -212,12 +223,20 @@ const httpServer = http.createServer(async (req, res) => {
       if (globalDelay > 0) await new Promise((r) => setTimeout(r, globalDelay));
       const { id, promise } = server.start(String(body.method), { ...(body.params ?? {}), traceId: s.traceId });
       s.ids.set(body.requestId, id);
+      const t0 = performance.now();
+      let outcome = 'ok';
       try {
         json(res, { result: await promise });
       } catch (e) {
+        outcome = `error ${e.rpc?.code ?? ''}`;
         json(res, { error: e.rpc ?? { code: -32603, message: String(e.message ?? e) } });
       } finally {
         s.ids.delete(body.requestId);
+        if (logCalls) {
+          const p = body.params ?? {};
+          const what = p.tracks ? `${p.tracks.length} tracks ${p.startNs}-${p.endNs}@${p.nsPerPixel}` : JSON.stringify(p).slice(0, 80);
+          console.log(`${body.method} #${body.requestId} ${(performance.now() - t0).toFixed(1)} ms ${outcome} ${what}`);
+        }
       }
       return;
     }

@@ -204,7 +204,7 @@ export class DetailsPane {
       parts.push(this.stack(h, u.stack));
     }
     parts.push(this.stack(eventStackTitle(st), st.eventStack));
-    if (!sameStack(st.stack, st.eventStack)) parts.push(this.stack('Goroutine stack', st.stack));
+    if (st.stack.length > 0 && !sameStack(st.stack, st.eventStack)) parts.push(this.stack('Goroutine stack', st.stack));
     const ch = document.createElement('span');
     if (st.creator >= 0) {
       ch.append('Created by ');
@@ -214,7 +214,15 @@ export class DetailsPane {
     } else {
       ch.append('Creation stack');
     }
-    parts.push(this.stack(ch, st.creationStack));
+    if (st.creationStack.length > 0 && sameStack(st.creationStack, st.eventStack)) {
+      const sec = el('section', 'stack-section');
+      const h = el('h3', '');
+      h.appendChild(ch);
+      sec.append(h, el('p', 'muted', 'at the stack above'));
+      parts.push(sec);
+    } else {
+      parts.push(this.stack(ch, st.creationStack));
+    }
     this.body.replaceChildren(...parts);
 
     // clicking a blocking span lands on the Go line that blocked (the first frame of the program)

@@ -2,7 +2,7 @@
 // trace from start to end), instants sorted by time. Pure, no DOM.
 
 import type { Span, Instant, TrackKind } from '../protocol';
-import { isEmptyState } from './states';
+import { drawnState } from './states';
 import { type Viewport, xToTime, timeToX } from './viewport';
 
 /** Index of the span covering `t` (startNs <= t < endNs), or -1. The last span also covers its own end. */
@@ -21,8 +21,8 @@ export function spanIndexAt(spans: readonly Pick<Span, 'startNs' | 'endNs'>[], t
 }
 
 /**
- * The span to select at pixel `x` of a plot `widthPx` wide: the span under it when it is something (not an empty
- * state); otherwise the nearest non-empty span whose drawn extent is within `tolPx` pixels (thin spans are hard to
+ * The span to select at pixel `x` of a plot `widthPx` wide: the span under it when it draws something (see
+ * drawnState); otherwise the nearest non-empty span whose drawn extent is within `tolPx` pixels (thin spans are hard to
  * hit). -1 when there is none.
  */
 export function spanAtPixel(
@@ -31,14 +31,14 @@ export function spanAtPixel(
   if (spans.length === 0) return -1;
   const t = xToTime(vp, widthPx, x);
   const i = spanIndexAt(spans, t);
-  if (i >= 0 && !isEmptyState(kind, spans[i].state)) return i;
+  if (i >= 0 && drawnState(kind, spans[i]) >= 0) return i;
   // look left and right for the nearest drawn span within the tolerance
   let best = -1;
   let bestDist = tolPx + 1e-9;
   const centre = i >= 0 ? i : nearestByTime(spans, t);
   for (let k = Math.max(0, centre - 8); k <= Math.min(spans.length - 1, centre + 8); k++) {
     const s = spans[k];
-    if (isEmptyState(kind, s.state)) continue;
+    if (drawnState(kind, s) < 0) continue;
     const x0 = timeToX(vp, widthPx, s.startNs);
     const x1 = Math.max(x0 + 1, timeToX(vp, widthPx, s.endNs));
     const d = x < x0 ? x0 - x : x > x1 ? x - x1 : 0;

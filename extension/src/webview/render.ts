@@ -2,7 +2,7 @@
 // instants. Takes the already-measured geometry; knows nothing of rows or requests.
 
 import type { Track, TrackKind, Span } from '../protocol';
-import { colorClass, dominantState, GoroutineState, ProcActivity } from './states';
+import { colorClass, drawnState, drawnShare, GoroutineState, ProcActivity } from './states';
 import { goroutineColor, parseColor, toCss, withAlpha, mix, luminance, type Rgba } from './color';
 import { type Viewport, timeToX } from './viewport';
 import { toSteps, maxOf, type Steps } from './counters';
@@ -35,11 +35,30 @@ export function spanPixels(g: Geometry, a: number, b: number): [number, number] 
 /** How a span is filled: its colour class, or per goroutine on proc tracks. */
 export function spanFill(kind: TrackKind, s: Span, pal: Palette, procColor: 'goroutine' | 'state'): string {
   const merged = s.count > 1;
-  const state = merged && s.stateNs ? Math.max(0, dominantState(s.stateNs)) : s.state;
+  const state = drawnState(kind, s);
+  if (state < 0) return 'transparent';
   if (kind === 'proc' && procColor === 'goroutine' && !merged && (state === ProcActivity.Running) && s.goroutine >= 0) {
     return goroutineColor(s.goroutine, pal.theme.dark);
   }
-  return pal.fills[colorClass(kind, state, s.reason, merged)];
+  const fill = pal.fills[colorClass(kind, state, s.reason, merged)];
+  if (!merged) return fill;
+  // a merged span mostly empty by time is drawn lighter (four levels, so fills still batch)
+  const share = drawnShare(kind, s);
+  if (share >= 0.75) return fill;
+  const level = share >= 0.5 ? 0.8 : share >= 0.25 ? 0.6 : 0.45;
+  return fadeFill(fill, level);
+}
+
+const fadeCache = new Map<string, string>();
+function fadeFill(fill: string, level: number): string {
+  const key = `${fill}|${level}`;
+  let v = fadeCache.get(key);
+  if (v === undefined) {
+    const c = parseColor(fill);
+    v = c ? toCss(withAlpha(c, level)) : fill;
+    fadeCache.set(key, v);
+  }
+  return v;
 }
 
 export interface SpanDrawOptions {

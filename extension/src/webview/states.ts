@@ -133,6 +133,30 @@ export function dominantState(stateNs: readonly number[] | undefined): number {
   return best;
 }
 
+/**
+ * The state a span is drawn in, or -1 when it draws nothing. A raw span: its state unless empty. A merged span:
+ * the state with the most time among the states that are drawn (a thousand short goroutines merged at a coarse
+ * zoom are mostly "not seen" or "dead" by time, yet they ran: the sliver shows that, hatched as merged).
+ */
+export function drawnState(kind: TrackKind, span: { state: number; count: number; stateNs?: readonly number[] }): number {
+  if (span.count <= 1 || !span.stateNs) return isEmptyState(kind, span.state) ? -1 : span.state;
+  let best = -1;
+  let bestNs = 0;
+  span.stateNs.forEach((ns, i) => {
+    if (ns > bestNs && !isEmptyState(kind, i)) { best = i; bestNs = ns; }
+  });
+  return best;
+}
+
+/** The share of a merged span's time spent in drawn (non-empty) states, 0..1 (1 for a raw span). */
+export function drawnShare(kind: TrackKind, span: { state: number; count: number; stateNs?: readonly number[] }): number {
+  if (span.count <= 1 || !span.stateNs) return isEmptyState(kind, span.state) ? 0 : 1;
+  let total = 0;
+  let drawn = 0;
+  span.stateNs.forEach((ns, i) => { total += ns; if (!isEmptyState(kind, i)) drawn += ns; });
+  return total > 0 ? drawn / total : 0;
+}
+
 /** A merged span's time per state, largest first, without the empty ones: what the details pane lists. */
 export function stateBreakdown(kind: TrackKind, stateNs: readonly number[]): { state: number; name: string; ns: number }[] {
   const names = stateNames(kind);

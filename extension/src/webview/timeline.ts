@@ -26,7 +26,7 @@ import { drawSpans, drawInstants, drawCounter, counterScaleLabel, type Geometry 
 import type { Palette } from './theme';
 import { formatAxisTime, formatDuration, formatTimestamp, formatCount, formatBytes } from './format';
 import { toSteps, valuesAt } from './counters';
-import { isEmptyState, colorClass, ColorClassLabel, stateNames, dominantState } from './states';
+import { drawnState, colorClass, ColorClassLabel, stateNames, dominantState } from './states';
 import type { PersistedState } from './persist';
 import { parseColor as parseCss } from './color';
 
@@ -86,6 +86,8 @@ export class TimelineView {
 
   private inventory: TrackInventory = emptyInventory();
   private groupsRaw: GoroutineGroup[] = [];
+  private groupsLoaded = false;
+  private groupsPromise: Promise<void> = Promise.resolve();
   private sort: SortOrder = 'id';
   private grouped = true;
   private procColor: 'goroutine' | 'state' = 'goroutine';
@@ -97,7 +99,7 @@ export class TimelineView {
   private readonly lanes = new LaneRegistry();
   private readonly cache = new Map<string, CachedTrack>();
   private readonly scheduler: LatestQueryScheduler<{ q: QueryWindow; tracks: TrackRef[] }>;
-  private pagesInFlight = 0;
+  private readonly pagesInFlight = new Map<string, { id: number; group: string; page: number }>();
   private readonly pageQueue: { group: string; page: number }[] = [];
 
   private selection: Selection | null = null;
@@ -168,27 +170,39 @@ export class TimelineView {
     if (state.procColor) this.procColor = state.procColor;
     if (state.collapsed) { this.collapsed.clear(); for (const c of state.collapsed) this.collapsed.add(c); }
     if (state.window) this.vp = clampViewport(state.window, this.durationNs);
+    // the groups of a trace with millions of goroutines take a while: the overview is drawn without waiting
+    this.groupsPromise = this.host.request<GoroutineGroupsResult>('gotrace/goroutineGroups', {}).promise.then((g) => {
+      this.groupsRaw = g.groups;
+      this.groupsLoaded = true;
+    });
+    let d: TimelineResult;
     try {
-      const discovery = this.host.request<TimelineResult>('gotrace/timeline', {
+      d = await this.host.request<TimelineResult>('gotrace/timeline', {
         startNs: 0, endNs: this.durationNs, nsPerPixel: Math.max(1, Math.ceil(this.durationNs / 1000)),
         kinds: ['gc', 'stw', 'tasks', 'counter', 'cpuSamples', 'logs', 'proc', 'thread', 'procRanges'],
       }).promise;
-      const groups = this.host.request<GoroutineGroupsResult>('gotrace/goroutineGroups', {}).promise;
-      const [d, g] = await Promise.all([discovery, groups]);
-      this.inventory = inventoryOf(d.tracks);
-      const q: QueryWindow = { startNs: d.startNs, endNs: d.endNs, nsPerPixel: d.nsPerPixel };
-      for (const t of d.tracks) this.cache.set(trackKey(t.track), { track: t, q });
-      this.groupsRaw = g.groups;
     } catch (e) {
       this.fail(e);
       throw e;
     }
+    this.inventory = inventoryOf(d.tracks);
+    const q: QueryWindow = { startNs: d.startNs, endNs: d.endNs, nsPerPixel: d.nsPerPixel };
+    for (const t of d.tracks) this.cache.set(trackKey(t.track), { track: t, q });
     this.rebuild();
-    if (state.scrollTop !== undefined) this.scrollTop = state.scrollTop;
     this.started = true;
-    this.requestDraw();
-    this.requestData();
-    if (state.selection) void this.restoreSelection(state.selection.trackKey, state.selection.timeNs);
+    const afterGroups = () => {
+      this.rebuild();
+      if (state.scrollTop !== undefined) this.scrollTop = clampScroll(state.scrollTop, this.layout.totalHeight, this.plotH());
+      this.requestDraw();
+      this.requestData();
+      if (state.selection) void this.restoreSelection(state.selection.trackKey, state.selection.timeNs);
+    };
+    if (!this.grouped) afterGroups();
+    else { this.requestDraw(); this.requestData(); }
+    this.groupsPromise.then(() => { if (this.grouped) afterGroups(); }, (e) => {
+      this.cb.log('error', `goroutine groups failed: ${String((e as Error)?.message ?? e)}`);
+      this.cb.status(`Could not read the goroutine groups: ${String((e as Error)?.message ?? e)}`);
+    });
   }
 
   private fail(e: unknown): void {
@@ -263,6 +277,8 @@ export class TimelineView {
   getProcColor(): 'goroutine' | 'state' { return this.procColor; }
 
   private resetGoroutines(): void {
+    for (const f of this.pagesInFlight.values()) this.host.cancel(f.id);
+    this.pagesInFlight.clear();
     this.pages.clear();
     this.pageQueue.length = 0;
     this.bodies = new Map();
@@ -461,31 +477,46 @@ export class TimelineView {
       else { r.lo = Math.min(r.lo, row.slot); r.hi = Math.max(r.hi, row.slot); }
     }
     // the pages of what is visible go first, then one page of look-ahead each way
+    const wanted = new Set<string>();
     this.pageQueue.length = 0;
+    const ahead = this.pages.pageSize;
     for (const [group, { lo, hi }] of ranges) {
+      const count = this.bodies.get(group)?.count ?? 0;
+      const p0 = Math.floor(Math.max(0, lo - ahead) / ahead);
+      const p1 = Math.floor(Math.min(Math.max(0, count - 1), hi + ahead) / ahead);
+      for (let p = p0; p <= p1; p++) wanted.add(`${p}\u0001${group}`);
       for (const p of this.pages.missing(group, lo, hi)) this.pageQueue.push({ group, page: p });
     }
     for (const [group, { lo, hi }] of ranges) {
-      const ahead = this.pages.pageSize;
       const count = this.bodies.get(group)?.count ?? 0;
       for (const p of this.pages.missing(group, Math.max(0, lo - ahead), Math.min(count - 1, hi + ahead))) {
         if (!this.pageQueue.some((x) => x.group === group && x.page === p)) this.pageQueue.push({ group, page: p });
+      }
+    }
+    // pages on their way for rows scrolled far away are not waited for
+    for (const [k, f] of this.pagesInFlight) {
+      if (!wanted.has(k)) {
+        this.pagesInFlight.delete(k);
+        this.pages.clearPending(f.group, f.page);
+        this.host.cancel(f.id);
       }
     }
     this.pumpPages();
   }
 
   private pumpPages(): void {
-    while (this.pagesInFlight < 2 && this.pageQueue.length > 0) {
+    while (this.pagesInFlight.size < 2 && this.pageQueue.length > 0) {
       const { group, page } = this.pageQueue.shift()!;
       if (this.pages.hasPage(group, page) || this.pages.isPending(group, page)) continue;
       this.pages.markPending(group, page);
-      this.pagesInFlight++;
       const sort = this.sort;
       const params: Record<string, unknown> = { orderBy: sort, ...pageRange(page, this.pages.pageSize) };
       if (group !== ALL_GROUP) params.group = group;
-      this.host.request<GoroutinesResult>('gotrace/goroutines', params).promise.then((r) => {
-        this.pagesInFlight--;
+      const key = `${page}\u0001${group}`;
+      const { id, promise } = this.host.request<GoroutinesResult>('gotrace/goroutines', params);
+      this.pagesInFlight.set(key, { id, group, page });
+      promise.then((r) => {
+        if (this.pagesInFlight.get(key)?.id === id) this.pagesInFlight.delete(key);
         if (sort !== this.sort) { this.pumpPages(); return; }
         this.pages.store(group, page, r.goroutines);
         for (const g of r.goroutines) this.lanes.fromItem(g);
@@ -494,9 +525,11 @@ export class TimelineView {
         this.requestData();
         this.pumpPages();
       }, (e) => {
-        this.pagesInFlight--;
-        this.pages.clearPending(group, page);
-        this.cb.log('error', `goroutine page failed: ${String((e as Error)?.message ?? e)}`);
+        if (this.pagesInFlight.get(key)?.id === id) {
+          this.pagesInFlight.delete(key);
+          this.pages.clearPending(group, page);
+        }
+        if (!(e instanceof RequestError && e.cancelled)) this.cb.log('error', `goroutine page failed: ${String((e as Error)?.message ?? e)}`);
         this.pumpPages();
       });
     }
@@ -526,6 +559,7 @@ export class TimelineView {
     let group = ALL_GROUP;
     let count = this.summary.goroutines;
     if (this.grouped) {
+      await this.groupsPromise;
       const st = await this.host.request<GoroutineStackResult>('gotrace/goroutineStack', { goroutine: id, timeNs: 0 }).promise;
       group = st.name;
       const g = this.groupsRaw.find((x) => x.name === group);
@@ -615,16 +649,24 @@ export class TimelineView {
     if (timeNs < this.vp.startNs || timeNs > this.vp.endNs) this.setViewport(centreOn(this.vp, timeNs, this.durationNs));
     const ok = await this.revealGoroutine(id);
     if (!ok) return false;
-    const key = trackKey({ kind: 'goroutine', id, lane: 0 });
-    const c = await this.waitForTrack(key);
-    const item = this.pages.locate(id);
-    const g = item ? this.pages.get(item.group, item.slot) : undefined;
-    const span = c ? spanAtTime(c.track.spans, timeNs) : undefined;
-    const fallback: Span = { startNs: timeNs, endNs: timeNs, state: 0, count: 1, index: -1, stack: 0, goroutine: -1, proc: -1,
-      thread: -1, ref: -1 };
-    this.select({ kind: 'span', track: { kind: 'goroutine', id, lane: 0 }, trackKey: key, timeNs, span: span ?? fallback,
-      rowLabel: goroutineRowLabel(id, g), goroutine: g });
+    this.selectGoroutineAt(id, timeNs);
     return true;
+  }
+
+  /**
+   * Selects goroutine `id` at `timeNs` without waiting for its timeline data: the details pane asks the server what
+   * the goroutine was doing then, and the outline follows the span covering the time once it is drawn.
+   */
+  private selectGoroutineAt(id: number, timeNs: number): void {
+    const key = trackKey({ kind: 'goroutine', id, lane: 0 });
+    const where = this.pages.locate(id);
+    const g = where ? this.pages.get(where.group, where.slot) : undefined;
+    const c = this.cache.get(key);
+    const cached = c ? spanAtTime(c.track.spans, timeNs) : undefined;
+    const span: Span = cached && cached.count === 1 ? cached : { startNs: timeNs, endNs: timeNs + 1, state: -1, count: 1,
+      index: -1, stack: 0, goroutine: -1, proc: -1, thread: -1, ref: -1 };
+    this.select({ kind: 'span', track: { kind: 'goroutine', id, lane: 0 }, trackKey: key, timeNs, span,
+      rowLabel: goroutineRowLabel(id, g), goroutine: g });
   }
 
   private async restoreSelection(key: string, timeNs: number): Promise<void> {
@@ -633,26 +675,20 @@ export class TimelineView {
     if (t.kind === 'goroutine') {
       const where = await this.locateGoroutine(t.id ?? 0);
       if (!where) return;
-      const c = await this.waitForTrack(key, 3000);
-      const span = c ? spanAtTime(c.track.spans, timeNs) : undefined;
-      if (!span) return;
-      const g = this.pages.get(where.group, where.slot);
-      this.selection = { kind: 'span', track: t, trackKey: key, timeNs, span, rowLabel: goroutineRowLabel(t.id ?? 0, g), goroutine: g };
-    } else {
-      const c = await this.waitForTrack(key, 3000);
-      if (!c) return;
-      if (c.track.instants.length > 0 && c.track.spans.length === 0) {
-        const i = c.track.instants.findIndex((x) => x.timeNs === timeNs);
-        if (i < 0) return;
-        this.selection = { kind: 'instant', track: t, trackKey: key, instant: c.track.instants[i], rowLabel: c.track.name };
-      } else {
-        const span = spanAtTime(c.track.spans, timeNs);
-        if (!span) return;
-        this.selection = { kind: 'span', track: t, trackKey: key, timeNs, span, rowLabel: c.track.name };
-      }
+      this.selectGoroutineAt(t.id ?? 0, timeNs);
+      return;
     }
-    this.requestDraw();
-    this.cb.select(this.selection);
+    const c = await this.waitForTrack(key, 5000);
+    if (!c) return;
+    if (c.track.instants.length > 0 && c.track.spans.length === 0) {
+      const i = c.track.instants.findIndex((x) => x.timeNs === timeNs);
+      if (i < 0) return;
+      this.select({ kind: 'instant', track: t, trackKey: key, instant: c.track.instants[i], rowLabel: c.track.name });
+    } else {
+      const span = spanAtTime(c.track.spans, timeNs);
+      if (!span) return;
+      this.select({ kind: 'span', track: t, trackKey: key, timeNs, span, rowLabel: c.track.name });
+    }
   }
 
   /** Moves the selection to the previous/next non-empty span of its track. */
@@ -665,7 +701,7 @@ export class TimelineView {
     let i = spanIndexAt(spans, sel.timeNs);
     if (i < 0) return;
     for (i += dir; i >= 0 && i < spans.length; i += dir) {
-      if (!isEmptyState(sel.track.kind, spans[i].state)) break;
+      if (drawnState(sel.track.kind, spans[i]) >= 0) break;
     }
     if (i < 0 || i >= spans.length) return;
     const s = spans[i];
@@ -691,18 +727,7 @@ export class TimelineView {
     this.requestDraw();
     if (spans.length > 0) {
       const first = spans[0];
-      const ok = await this.revealGoroutine(first.goroutine);
-      if (ok) {
-        const key = trackKey({ kind: 'goroutine', id: first.goroutine, lane: 0 });
-        const c = await this.waitForTrack(key, 3000);
-        const span = c ? spanAtTime(c.track.spans, first.timeNs) : undefined;
-        if (span) {
-          const where = this.pages.locate(first.goroutine);
-          const g = where ? this.pages.get(where.group, where.slot) : undefined;
-          this.select({ kind: 'span', track: { kind: 'goroutine', id: first.goroutine, lane: 0 }, trackKey: key,
-            timeNs: first.timeNs, span, rowLabel: goroutineRowLabel(first.goroutine, g), goroutine: g });
-        }
-      }
+      if (await this.revealGoroutine(first.goroutine)) this.selectGoroutineAt(first.goroutine, first.timeNs);
     }
   }
 
@@ -728,7 +753,7 @@ export class TimelineView {
     const ok = await this.revealGoroutine(id);
     if (!ok) return null;
     const key = trackKey({ kind: 'goroutine', id, lane: 0 });
-    await this.waitForTrack(key);
+    await this.waitForTrack(key, 20000);
     await new Promise((r) => requestAnimationFrame(() => r(undefined)));
     this.draw();
     const p = this.placed.get(key);
@@ -797,7 +822,8 @@ export class TimelineView {
       if (row.id === 'goroutines') {
         ctx.font = `${pal.fontSize}px ${pal.font}`;
         ctx.fillStyle = t.descriptionForeground;
-        ctx.fillText(`${this.grouped ? 'grouped by function, ' : ''}sorted by ${sortName(this.sort)}`, px + 6, y + row.height / 2);
+        const loading = this.grouped && !this.groupsLoaded ? ' — reading the goroutine groups…' : '';
+        ctx.fillText(`${this.grouped ? 'grouped by function, ' : ''}sorted by ${sortName(this.sort)}${loading}`, px + 6, y + row.height / 2);
       }
       return;
     }
