@@ -41,7 +41,12 @@ stage=dist-vsix/stage
 rm -rf "$stage"
 mkdir -p "$stage/out" "$stage/server"
 cp out/extension.js out/webview.js out/webview.css "$stage/out/"
-for rid in $rids; do cp -r "dist-server/$rid" "$stage/server/$rid"; done
+for rid in $rids; do
+  cp -r "dist-server/$rid" "$stage/server/$rid"
+  # .NET parts the server never uses at run time: crash dumps, debugger support, the LTTng trace provider.
+  rm -f "$stage/server/$rid"/{createdump,libmscordaccore.so,libmscordbi.so,libcoreclrtraceptprovider.so}
+  rm -f "$stage/server/$rid"/*.{pdb,dbg,xml}
+done
 cp extension/README.md "$stage/README.md"
 cp .vscodeignore "$stage/.vscodeignore"
 # The manifest without what only the repository needs (scripts, dependencies: the bundle holds them).
