@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   reasonClass, colorClass, isBlockingSpan, isBlockingStateName, dominantState, stateBreakdown, isEmptyState, GoroutineState,
+  drawnState, drawnShare,
 } from '../../src/webview/states';
 import { blockingWhole, blockingWindow, track, g13Stack } from './fixtures';
 
@@ -83,4 +84,26 @@ test('the breakdown of a real merged goroutine span', () => {
   for (let i = 1; i < b.length; i++) assert.ok(b[i - 1].ns >= b[i].ns);
   assert.equal(b[0].state, m.state);
   assert.ok(b.every((x) => ['not seen', 'runnable', 'running', 'syscall', 'syscall (blocked)', 'waiting', 'dead'].includes(x.name)));
+});
+
+test('merged spans draw their dominant drawn state, lighter by how much of them is empty', () => {
+  // a thousand short goroutines merged at a coarse zoom: mostly not seen / dead by time, but they ran
+  const s = { state: 0, count: 40, stateNs: [9000, 10, 50, 0, 0, 5, 900] };
+  assert.equal(drawnState('goroutine', s), 2);
+  assert.ok(Math.abs(drawnShare('goroutine', s) - 65 / 9965) < 1e-12);
+  assert.equal(drawnState('goroutine', { state: 0, count: 3, stateNs: [100, 0, 0, 0, 0, 0, 5] }), -1);
+  assert.equal(drawnState('goroutine', { state: 6, count: 1 }), -1);
+  assert.equal(drawnState('goroutine', { state: 5, count: 1 }), 5);
+  assert.equal(drawnShare('goroutine', { state: 5, count: 1 }), 1);
+  // on the real merged proc spans: the drawn state is the largest non-idle state, when there is one
+  for (const t of blockingWhole.tracks.filter((x) => x.track.kind === 'proc')) {
+    for (const sp of t.spans.filter((x) => x.count > 1)) {
+      const d = drawnState('proc', sp);
+      const busy = sp.stateNs!.map((ns, i) => (i >= 2 ? ns : 0));
+      const max = Math.max(...busy);
+      if (max === 0) assert.equal(d, -1);
+      else assert.equal(sp.stateNs![d], max);
+      if (d === sp.state) assert.ok(drawnShare('proc', sp) > 0);
+    }
+  }
 });
