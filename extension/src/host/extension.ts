@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!(uri instanceof vscode.Uri)) {
         const picked = await vscode.window.showOpenDialog({
           canSelectMany: false, openLabel: 'Open Trace', title: 'Open a Go execution trace',
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
           filters: { 'Go execution traces': ['trace', 'out'], 'All files': ['*'] },
         });
         uri = picked?.[0];
