@@ -10,7 +10,8 @@
 // with the logs of the run. Every process it started is ended at the end (also on failure, timeout or Ctrl-C),
 // and it checks that none is left. Prints one line per test and, last, "N passed, N failed"; exits 1 on failure.
 //   --only: run only these tests (ids: activate, open-trace, click-span, hover, ...); --keep: keep the temporary
-//   folder (workspace, user-data, extensions); GOTRACE_E2E_VSIX: the .vsix; GOTRACE_E2E_DEBUG=1: more output.
+//   folder (workspace, user-data, extensions); --shots: a screenshot after every test, passed or not;
+//   GOTRACE_E2E_VSIX: the .vsix; GOTRACE_E2E_DEBUG=1: more output.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tests } from './tests.mjs';
-import { waitFor, waitForWorkbench } from './lib/workbench.mjs';
+import { waitFor, waitForWorkbench, waitForPaletteCommand, commandLabel } from './lib/workbench.mjs';
 
 const E2E = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(E2E);
@@ -36,6 +37,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    shots: { type: 'boolean', default: false },
     timeout: { type: 'string', default: process.env.GOTRACE_E2E_TIMEOUT ?? '900' },
   },
 });
@@ -261,6 +263,13 @@ async function main() {
   await page.goto(ctx.url);
   await waitForWorkbench(page);
   log(`workbench loaded after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  // Files clicked before the extension's contributions are registered open with VS Code's defaults (a .trace as
+  // binary text): wait until the palette lists one of its commands.
+  const firstCommand = ctx.extension.manifest.contributes?.commands?.[0];
+  if (firstCommand) {
+    await waitForPaletteCommand(page, commandLabel(firstCommand), 90_000);
+    log(`extension contributions registered after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
 
   const only = opts.only ? new Set(opts.only.split(',')) : null;
   const selected = tests.filter((t) => !only || only.has(t.id));
@@ -289,6 +298,7 @@ async function main() {
       passed.add(t.id);
       results.nPassed++;
       console.log(`ok   ${i + 1} ${t.id}: ${t.title} (${secs}s)`);
+      if (opts.shots) await page.screenshot({ path: path.join(ARTIFACTS, `${String(i + 1).padStart(2, '0')}-${t.id}-ok.png`) }).catch(() => {});
     } else {
       results.nFailed++;
       const shot = path.join(ARTIFACTS, `${String(i + 1).padStart(2, '0')}-${t.id}.png`);

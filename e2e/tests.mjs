@@ -1,10 +1,11 @@
 // The end-to-end tests (issue 6), run in order by run.mjs against one VS Code window. `ctx` holds the page, the
 // installed extension's manifest, the workspace and the fixture (e2e/fixtures/blocking.json, from Go's own tools).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  waitFor, explorerRow, openPalette, paletteRows, closeQuickInput, runCommand, clearNotifications,
-  editorFor, readEditorPosition, viewLine, hookFrames, framePointToPage,
+  waitFor, explorerRow, closeQuickInput, runCommand, clearNotifications, waitForPaletteCommand, commandLabel,
+  editorFor, readEditorPosition, viewLine, hookFrames, framePointToPage, visibleTabs, hasTab,
 } from './lib/workbench.mjs';
 import { parseDurations, equalsAtDisplayPrecision, formatLike } from './lib/duration.mjs';
 
@@ -12,13 +13,6 @@ const TRACE_NAME = 'blocking.go1.27.trace';
 
 function assert(cond, msg) {
   if (!cond) throw new Error(msg);
-}
-
-/** The palette label of a contributed command ("Category: Title"). */
-function commandLabel(cmd) {
-  const title = typeof cmd.title === 'string' ? cmd.title : cmd.title?.value;
-  const category = typeof cmd.category === 'string' ? cmd.category : cmd.category?.value;
-  return category ? `${category}: ${title}` : title;
 }
 
 /** Lines of VS Code's extension-host logs (the remote extension host runs in code-server) mentioning `needle`. */
@@ -66,22 +60,14 @@ async function theHookFrame(ctx, timeoutMs = 60_000) {
 export const tests = [
   {
     id: 'activate',
-    title: 'the extension\'s command is in the palette and running it activates the extension',
+    title: 'the extension is activated and its command is in the palette and runs',
     timeoutMs: 90_000,
     async run(ctx) {
       const { page } = ctx;
       const cmd = openCommand(ctx);
       const label = commandLabel(cmd);
-      // The palette lists the commands registered when it opened: reopen it until the command shows up.
-      const rows = await waitFor(`"${label}" in the command palette`, async () => {
-        await closeQuickInput(page);
-        await openPalette(page, label);
-        await page.waitForTimeout(300);
-        const r = await paletteRows(page);
-        return r.some((l) => l.startsWith(label)) ? r : null;
-      }, { timeoutMs: 30_000, intervalMs: 1_000 });
+      const rows = await waitForPaletteCommand(page, label, 30_000);
       ctx.log(`palette: ${rows.slice(0, 3).join(' | ')}`);
-      await closeQuickInput(page);
       await runCommand(page, label);
       const id = extensionId(ctx);
       const lines = await waitFor(`the extension host to log the activation of ${id}`, async () => {
@@ -106,8 +92,7 @@ export const tests = [
       const row = await explorerRow(page, TRACE_NAME);
       await row.click();
       await waitFor(`an active editor tab "${TRACE_NAME}"`, async () => {
-        const labels = await page.$$eval('.tabs-container .tab.active', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-        return labels.some((l) => l === TRACE_NAME || l.startsWith(`${TRACE_NAME},`));
+        return hasTab(await visibleTabs(page, { active: true }), TRACE_NAME);
       });
       const frame = await theHookFrame(ctx);
       const t0 = Date.now();
@@ -146,9 +131,17 @@ export const tests = [
         throw new Error(`${e.message}; editor state: ${JSON.stringify(last)}`);
       }
       ctx.log(`${file}: status "${last.status}", cursor lines ${last.cursorLines}, selected lines ${last.selectedLines}`);
+      // The details pane describes the wait Go reports: its goroutine's function, its start and end (since the trace
+      // start, at the pane's precision).
       const details = await frame.evaluate(() => window.gotraceTest.detailsText());
-      assert(details.includes('main.lockContender'),
-        `the details pane does not show the clicked span's stack (main.lockContender): ${JSON.stringify(details.slice(0, 500))}`);
+      const excerpt = JSON.stringify(details.slice(0, 600));
+      assert(details.includes('main.lockContender'), `the details pane does not show main.lockContender: ${excerpt}`);
+      const shown = parseDurations(details);
+      for (const [what, ns] of [['start', fixture.span.blockStartNs], ['end', fixture.span.blockEndNs]]) {
+        const rel = ns - fixture.span.traceStartNs;
+        assert(shown.some((d) => equalsAtDisplayPrecision(d, rel)),
+          `the details pane does not show the wait's ${what} ${rel} ns (Go): ${excerpt}`);
+      }
     },
   },
   {
@@ -197,6 +190,72 @@ export const tests = [
       const verdict = checkSyncCumulative(hover, expectedNs, { tables, contentions: fixture.syncProfile.contentions });
       ctx.log(`hover: ${verdict.detail}`);
       assert(verdict.ok, `${verdict.detail}\nhover text:\n${hover}`);
+    },
+  },
+  {
+    id: 'cancel-open',
+    title: 'a trace still being read shows its progress; Cancel closes the tab and the extension keeps working',
+    timeoutMs: 120_000,
+    async run(ctx) {
+      const { page, fixture } = ctx;
+      // A named pipe the test feeds slowly: the server reads what arrives and waits for more, so the editor stays in
+      // its progress view until Cancel (the server reads pipes without a length: totalBytes 0). The feed never stops
+      // for long: the host closes the tab when the server acknowledges the cancel, which a read blocked on a silent
+      // pipe delays until more bytes come (see the e2e README).
+      const name = 'stalled.trace';
+      const fifo = path.join(ctx.workspace, name);
+      const made = spawnSync('mkfifo', [fifo]);
+      assert(made.status === 0, `mkfifo failed: ${made.stderr}`);
+      const fd = fs.openSync(fifo, 'r+'); // read-write: never blocks, and the reader sees no EOF while it is open
+      const bytes = fs.readFileSync(path.join(ctx.root, fixture.trace));
+      let sent = 0;
+      const feeder = setInterval(() => {
+        // 512 bytes a tick up to 16 KiB (the first events), then 64 (the rest would take about 25 s)
+        const n = Math.min(sent < 16384 ? 512 : 64, bytes.length - 1 - sent);
+        if (n <= 0) return;
+        try { sent += fs.writeSync(fd, bytes, sent, n); } catch { /* full pipe: next time */ }
+      }, 100);
+      try {
+        const before = await hookFrames(page);
+        await closeQuickInput(page);
+        await (await explorerRow(page, name)).click();
+        const frame = await waitFor('the progress view of the new trace editor', async () => {
+          for (const f of await hookFrames(page)) {
+            if (before.includes(f)) continue;
+            if (await f.isVisible('.progress-view').catch(() => false)) return f;
+          }
+          return null;
+        }, { timeoutMs: 30_000, intervalMs: 300 });
+        const progress = await waitFor('progress with bytes and events read', async () => {
+          const t = (await frame.textContent('.progress-view .progress-line').catch(() => '')) ?? '';
+          // e.g. "12.0 KiB of 0 B · 1,234 events": some bytes and some events read
+          const m = /^([\d.,]+)\s*([KMG]?i?B)\b.*?([\d,]+) events/.exec(t.trim());
+          return m && Number(m[1].replace(/,/g, '')) > 0 && Number(m[3].replace(/,/g, '')) > 0 ? t.trim() : null;
+        }, { timeoutMs: 30_000, intervalMs: 200 });
+        ctx.log(`progress: "${progress}" (sent ${sent} of ${bytes.length} bytes)`);
+        await frame.locator('.progress-view button', { hasText: 'Cancel' }).click();
+        let labels = [];
+        await waitFor(`the tab "${name}" to close after Cancel`, async () => {
+          labels = await visibleTabs(page);
+          return !hasTab(labels, name);
+        }, { timeoutMs: 20_000 }).catch((e) => { throw new Error(`${e.message}; tabs: ${JSON.stringify(labels)}`); });
+        const errors = await page.$$eval('.notifications-toasts .notification-toast', (ts) =>
+          ts.filter((t) => t.querySelector('.codicon-error')).map((t) => t.textContent.trim()));
+        assert(errors.length === 0, `error notifications after Cancel: ${errors.join(' | ')}`);
+        // The server still answers: the first trace's editor (from open-trace; shown again, its webview is made anew
+        // when it was hidden) draws its timeline and finds the span again.
+        if (hasTab(await visibleTabs(page, { active: true }), TRACE_NAME)) {
+          const again = await theHookFrame(ctx);
+          await again.evaluate(() => window.gotraceTest.ready());
+          const pt = await again.evaluate(([g, t]) => window.gotraceTest.locateSpan(g, t), [fixture.span.goroutine, fixture.span.timeNs]);
+          assert(pt, 'after Cancel, the first trace\'s editor no longer finds the span');
+          ctx.hookFrame = again;
+          ctx.log('after Cancel, the first trace\'s timeline is drawn again and finds the span');
+        }
+      } finally {
+        clearInterval(feeder);
+        fs.closeSync(fd);
+      }
     },
   },
 ];

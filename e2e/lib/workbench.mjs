@@ -44,6 +44,18 @@ export async function explorerRow(page, name) {
   });
 }
 
+/** The labels of the editor tabs shown (all groups); `active`: only each group's active tab. */
+export async function visibleTabs(page, { active = false } = {}) {
+  return page.$$eval(`.tabs-container .tab${active ? '.active' : ''}`, (els) => els
+    .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+    .map((e) => e.getAttribute('aria-label') ?? ''));
+}
+
+/** True when one of `labels` is the tab of the file `name` (tab labels may carry ", suffix"). */
+export function hasTab(labels, name) {
+  return labels.some((l) => l === name || l.startsWith(`${name},`));
+}
+
 /** Opens the command palette and types `text` (without the leading '>'). Returns the quick input widget. */
 export async function openPalette(page, text) {
   const widget = '.quick-input-widget';
@@ -67,6 +79,29 @@ export async function paletteRows(page) {
 export async function closeQuickInput(page) {
   if (await page.isVisible('.quick-input-widget')) await page.keyboard.press('Escape');
   await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 5_000 }).catch(() => {});
+}
+
+/**
+ * Waits until the palette lists `label` (the command palette shows what was registered when it opened, so it is
+ * reopened until then); returns the rows shown. Closes the palette.
+ */
+export async function waitForPaletteCommand(page, label, timeoutMs = 60_000) {
+  const rows = await waitFor(`"${label}" in the command palette`, async () => {
+    await closeQuickInput(page);
+    await openPalette(page, label);
+    await page.waitForTimeout(300);
+    const r = await paletteRows(page);
+    return r.some((l) => l.startsWith(label)) ? r : null;
+  }, { timeoutMs, intervalMs: 1_000 });
+  await closeQuickInput(page);
+  return rows;
+}
+
+/** The palette label of a contributed command ("Category: Title"). */
+export function commandLabel(cmd) {
+  const title = typeof cmd.title === 'string' ? cmd.title : cmd.title?.value;
+  const category = typeof cmd.category === 'string' ? cmd.category : cmd.category?.value;
+  return category ? `${category}: ${title}` : title;
 }
 
 /** Runs a palette command by its exact label (e.g. "Go Trace: Open Go Trace…"). */
