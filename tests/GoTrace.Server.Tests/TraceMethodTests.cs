@@ -283,6 +283,24 @@ public sealed class TraceMethodTests
     }
 
     [Fact]
+    public async Task Timeline_refuses_a_selection_of_more_tracks_than_a_screen_shows()
+    {
+        var (peer, id, _, _) = await OpenAsync("blocking.go1.27.trace");
+        await using var _p = peer;
+        string tracks = string.Join(",", Enumerable.Range(1, 5000).Select(g => $"{{\"kind\":\"goroutine\",\"id\":{g}}}"));
+        await peer.RequestAsync(20, "gotrace/timeline", $"{{\"traceId\":\"{id}\",\"startNs\":0,\"endNs\":1000000,\"nsPerPixel\":1000,\"tracks\":[{tracks}]}}");
+        var (r, _) = await ResponseAsync(peer, 20);
+        Assert.Equal(3, RpcPeer.Code(r));
+        Assert.Contains("5,000 tracks; at most 4,096", RpcPeer.Message(r));
+        // Every goroutine of this trace (239) is within the bound, and each comes back with its name.
+        await peer.RequestAsync(21, "gotrace/timeline", $"{{\"traceId\":\"{id}\",\"startNs\":0,\"endNs\":1000000,\"nsPerPixel\":1000,\"kinds\":[\"goroutine\"]}}");
+        var (ok, _) = await ResponseAsync(peer, 21);
+        var all = ok.GetProperty("result").GetProperty("tracks").EnumerateArray().ToList();
+        Assert.Equal(239, all.Count);
+        Assert.Contains(all, t => t.GetProperty("name").GetString()!.StartsWith("G1 main.main", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Goroutine_stack_follows_the_unblocker()
     {
         var trace = "blocking.go1.27.trace";

@@ -242,6 +242,17 @@ public sealed partial class TimelineIndex
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
+    /// <summary>The display name of one track, without walking the track list (which may hold millions of goroutines).</summary>
+    public string TrackName(TrackId id)
+    {
+        if (id.Kind == TrackKind.Goroutine) return Gt.TryFind(id.Id, out var g) ? GoroutineTrack(g).Name : id.ToString();
+        foreach (var t in _head)
+        {
+            if (t.Id == id) return t.Name;
+        }
+        return id.ToString();
+    }
+
     private TrackInfo GoroutineTrack(in GRef g)
     {
         string s = "G" + g.Id;

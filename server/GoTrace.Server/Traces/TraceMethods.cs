@@ -271,6 +271,9 @@ internal static class TraceMethods
         return char.ToLowerInvariant(s[0]) + s[1..];
     }
 
+    /// <summary>Most tracks one timeline request may select.</summary>
+    internal const int MaxTimelineTracks = 4096;
+
     private static TimelineResult TimelineOf(TraceSession s, TimelineParams p)
     {
         var ix = s.Timeline;
@@ -281,12 +284,13 @@ internal static class TraceMethods
         foreach (var k in p.Kinds ?? []) sel.Kinds.Add(TrackKindOf(k));
         if (sel.Tracks.Count == 0 && sel.Kinds.Count == 0) throw RpcException.BadParams("no tracks or kinds selected");
         long start = ix.Start + p.StartNs, end = ix.Start + p.EndNs;
-        var names = new Dictionary<GoTrace.Analysis.Timeline.TrackId, string>();
-        foreach (var ti in ix.TrackList)
-        {
-            if (sel.Kinds.Contains(ti.Id.Kind) || sel.Tracks.Contains(ti.Id)) names[ti.Id] = ti.Name;
-        }
-        var r = ix.Query(start, end, p.NsPerPixel, sel);
+        // Each track's answer is bounded by the pixels; the number of tracks is bounded here (a kind such as
+        // "goroutine" may stand for millions: the client asks for the rows it shows).
+        var ids = ix.Resolve(sel);
+        if (ids.Count > MaxTimelineTracks)
+            throw RpcException.BadParams($"the selection is {ids.Count:N0} tracks; at most {MaxTimelineTracks:N0} per request (list goroutines with gotrace/goroutines and ask for the rows shown)");
+        var r = ix.Query(start, end, p.NsPerPixel, GoTrace.Analysis.Timeline.TrackSelection.Of([.. ids]));
+        var names = ids.Distinct().ToDictionary(id => id, ix.TrackName);
         return new TimelineResult
         {
             StartNs = r.Start - ix.Start, EndNs = r.End - ix.Start, NsPerPixel = r.NsPerPixel,
