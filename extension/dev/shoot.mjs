@@ -37,8 +37,12 @@ try {
   page.on('pageerror', (e) => console.log('pageerror:', e.message));
   await page.goto(`${base}/?trace=${encodeURIComponent(trace)}&theme=${theme}`);
   const t0 = Date.now();
-  await page.evaluate(() => window.gotraceTest.ready());
-  console.log(`ready after ${Date.now() - t0} ms`);
+  try {
+    await page.evaluate(() => window.gotraceTest.ready());
+    console.log(`ready after ${Date.now() - t0} ms`);
+  } catch (e) {
+    console.log(`open failed after ${Date.now() - t0} ms: ${e.message.split('\n')[0]}`);
+  }
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${out}-timeline.png` });
   console.log(`wrote ${out}-timeline.png`);

@@ -244,6 +244,10 @@ class App {
     panel.appendChild(splitter);
     panel.appendChild(details.element);
     details.element.style.height = `${this.detailsHeight}px`;
+    // Esc in the details pane goes back to the timeline (where the keys are)
+    details.element.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); timeline.canvas.focus(); }
+    });
     this.tabs.add('timeline', 'Timeline', panel, () => timeline.requestDraw());
     if (this.persisted.tab) this.tabs.show(this.persisted.tab);
 
@@ -412,7 +416,7 @@ class App {
     if (!this.timeline) return;
     const vp = this.timeline.getViewport();
     const w = windowNs(vp);
-    const px = Math.max(1, this.timeline.canvas.clientWidth - 200);
+    const px = Math.max(1, this.timeline.plotWidth());
     this.setStatus(`${formatDuration(w)} shown · ${formatDuration(w / px)}/px`);
   }
 
@@ -454,9 +458,9 @@ function damageNotice(d: DamageInfo): HTMLElement {
   const strong = document.createElement('strong');
   strong.textContent = 'This trace is damaged. ';
   const text = document.createElement('span');
-  const where = d.offset >= 0 ? ` at byte ${formatCount(d.offset)}` : '';
-  text.textContent = `${d.message}${where}. Shown: everything before generation ${d.generation}; `
-    + `${formatCount(d.eventsDropped)} events after it were dropped.`;
+  const where = d.offset >= 0 && !d.message.includes('offset') ? ` (byte ${formatCount(d.offset)})` : '';
+  const dropped = d.eventsDropped > 0 ? ` ${formatCount(d.eventsDropped)} events after it were dropped.` : '';
+  text.textContent = `${d.message}${where}. The timeline shows what comes before generation ${d.generation}.${dropped}`;
   const close = document.createElement('button');
   close.className = 'link-button';
   close.textContent = 'Dismiss';

@@ -336,6 +336,9 @@ export class TimelineView {
 
   getViewport(): Viewport { return { ...this.vp }; }
 
+  /** Width of the plot in CSS pixels (the resolution of the queries). */
+  plotWidth(): number { return this.plotW(); }
+
   setScroll(top: number): void {
     const t = clampScroll(top, this.layout.totalHeight, this.plotH());
     if (t === this.scrollTop) return;
@@ -431,7 +434,9 @@ export class TimelineView {
     if (kind === 'ignored') return;
     let lanesChanged = false;
     for (const t of r.tracks) {
-      this.cache.set(trackKey(t.track), { track: t, q });
+      const k = trackKey(t.track);
+      this.cache.delete(k); // Map order is the eviction order: the newest last
+      this.cache.set(k, { track: t, q });
       if (this.lanes.observe(t.track, t.spans.length)) {
         lanesChanged = true;
         const where = this.pages.locate(t.track.id ?? 0);
@@ -459,12 +464,13 @@ export class TimelineView {
     });
   }
 
+  /** Keeps the cache bounded: tracks of rows long scrolled away are dropped (oldest first). */
   private evict(latest: Track[]): void {
-    if (this.cache.size < 4000) return;
+    if (this.cache.size <= 1000) return;
     const keep = new Set(latest.map((t) => trackKey(t.track)));
     for (const k of this.cache.keys()) {
+      if (this.cache.size <= 500) break;
       if (!keep.has(k) && !k.startsWith('counter:') && !k.startsWith('gc:') && !k.startsWith('stw:')) this.cache.delete(k);
-      if (this.cache.size < 2000) break;
     }
   }
 
@@ -691,10 +697,10 @@ export class TimelineView {
     }
   }
 
-  /** Moves the selection to the previous/next non-empty span of its track. */
+  /** Moves the selection to the previous/next drawn span of its track (selects one when nothing is). */
   stepSelection(dir: -1 | 1): void {
     const sel = this.selection;
-    if (!sel || sel.kind !== 'span') return;
+    if (!sel || sel.kind !== 'span') { this.stepRow(dir); return; }
     const c = this.cache.get(sel.trackKey);
     if (!c) return;
     const spans = c.track.spans;
@@ -705,9 +711,74 @@ export class TimelineView {
     }
     if (i < 0 || i >= spans.length) return;
     const s = spans[i];
-    const t = Math.floor((s.startNs + s.endNs) / 2);
+    const t = Math.floor((Math.max(s.startNs, 0) + Math.min(s.endNs, this.durationNs)) / 2);
     if (s.endNs < this.vp.startNs || s.startNs > this.vp.endNs) this.setViewport(centreOn(this.vp, t, this.durationNs));
     this.select({ ...sel, timeNs: t, span: s });
+  }
+
+  /** The span tracks of the rows around the view, top to bottom (what row-to-row keys move through). */
+  private selectableTracks(): { key: string; track: TrackRef; y: number; h: number; label: string; goroutine?: GoroutineItem }[] {
+    const out: { key: string; track: TrackRef; y: number; h: number; label: string; goroutine?: GoroutineItem }[] = [];
+    const view = this.plotH();
+    for (const vr of this.layout.visible(Math.max(0, this.scrollTop - view), this.scrollTop + 2 * view)) {
+      const r = vr.row;
+      if (r.type === 'track') {
+        if (r.style === 'spans' || r.style === 'lane') out.push({ key: r.key, track: r.track, y: vr.y, h: r.height, label: r.label });
+      } else if (r.type === 'goroutine') {
+        const g = this.pages.get(r.group, r.slot);
+        if (!g) continue;
+        const main: TrackRef = { kind: 'goroutine', id: g.id, lane: 0 };
+        out.push({ key: trackKey(main), track: main, y: vr.y, h: RowHeights.goroutine, label: goroutineRowLabel(g.id, g), goroutine: g });
+        for (let l = 0; l < r.lanes; l++) {
+          const lt = this.lanes.laneTrack(g.id, l);
+          if (lt) out.push({ key: trackKey(lt), track: lt, y: vr.y + RowHeights.goroutine + l * RowHeights.lane, h: RowHeights.lane,
+            label: goroutineRowLabel(g.id, g), goroutine: g });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The drawn span of `spans` at `t`, else the nearest drawn one inside the window. */
+  private drawnSpanNear(kind: TrackRef['kind'], spans: readonly Span[], t: number): Span | undefined {
+    const i = spanIndexAt(spans, Math.max(spans[0]?.startNs ?? 0, Math.min(t, (spans[spans.length - 1]?.endNs ?? 1) - 1)));
+    if (i < 0) return undefined;
+    if (drawnState(kind, spans[i]) >= 0) return spans[i];
+    for (let d = 1; d < spans.length; d++) {
+      for (const k of [i - d, i + d]) {
+        const s = spans[k];
+        if (s && drawnState(kind, s) >= 0 && s.endNs > this.vp.startNs && s.startNs < this.vp.endNs) return s;
+      }
+      if (i - d < 0 && i + d >= spans.length) break;
+    }
+    return undefined;
+  }
+
+  /** Moves the selection to the row above/below (at the same time), or selects in the first row when none is. */
+  stepRow(dir: -1 | 1): void {
+    const list = this.selectableTracks();
+    const sel = this.selection;
+    const t = sel?.kind === 'span' ? sel.timeNs : sel?.kind === 'instant' ? sel.instant.timeNs : (this.vp.startNs + this.vp.endNs) / 2;
+    let i = sel ? list.findIndex((x) => x.key === sel.trackKey) : -1;
+    if (i < 0) {
+      // nothing (in view) selected: start at the first row in view going down, the last going up
+      const view = this.scrollTop + this.plotH();
+      if (dir > 0) i = list.findIndex((x) => x.y + x.h > this.scrollTop) - 1;
+      else { let last = -1; list.forEach((x, k) => { if (x.y < view) last = k; }); i = last + 1; }
+    }
+    for (let k = i + dir; k >= 0 && k < list.length; k += dir) {
+      const e = list[k];
+      const c = this.cache.get(e.key);
+      if (!c) continue;
+      const s = this.drawnSpanNear(e.track.kind, c.track.spans, t);
+      if (!s) continue;
+      const tt = Math.max(s.startNs, Math.min(Math.round(t), s.endNs - 1));
+      this.setScroll(scrollToShow(this.scrollTop, e.y, e.h, this.plotH()));
+      if (s.startNs > this.vp.endNs || s.endNs < this.vp.startNs) this.setViewport(centreOn(this.vp, tt, this.durationNs));
+      this.select({ kind: 'span', track: e.track, trackKey: e.key, timeNs: tt, span: s,
+        rowLabel: e.track.kind === 'goroutine' || !e.goroutine ? e.label : `${e.label} ${e.track.kind}`, goroutine: e.goroutine });
+      return;
+    }
   }
 
   /** Shows [startNs, endNs] and outlines the spans of these goroutines at these times (reverse navigation). */
@@ -1340,8 +1411,10 @@ export class TimelineView {
       case 's': case 'S': this.zoom(1 / ZOOM_STEP); break;
       case 'a': case 'A': case 'ArrowLeft': this.pan(-PAN_STEP); break;
       case 'd': case 'D': case 'ArrowRight': this.pan(PAN_STEP); break;
-      case 'ArrowUp': this.setScroll(this.scrollTop - 40); break;
-      case 'ArrowDown': this.setScroll(this.scrollTop + 40); break;
+      case 'ArrowUp': if (e.shiftKey) this.stepRow(-1); else this.setScroll(this.scrollTop - 40); break;
+      case 'ArrowDown': if (e.shiftKey) this.stepRow(1); else this.setScroll(this.scrollTop + 40); break;
+      case 'j': case 'J': this.stepRow(1); break;
+      case 'k': case 'K': this.stepRow(-1); break;
       case 'PageUp': this.setScroll(this.scrollTop - this.plotH() * 0.9); break;
       case 'PageDown': this.setScroll(this.scrollTop + this.plotH() * 0.9); break;
       case 'Home': case '0': this.fullView(); break;
