@@ -44,7 +44,7 @@ export class ProgressView {
       this.bar.value = Math.min(m.bytesRead, m.totalBytes);
     }
     const pct = m.totalBytes > 0 ? ` (${Math.floor((100 * m.bytesRead) / m.totalBytes)}%)` : '';
-    this.line.textContent = `${formatBytes(m.bytesRead)} of ${formatBytes(m.totalBytes)}${pct} · ${formatCount(m.events)} events`;
+    this.line.textContent = `${formatBytes(m.bytesRead)} of ${formatBytes(m.totalBytes)}${pct} · ${formatCount(m.events)} event${m.events === 1 ? '' : 's'}`;
   }
 
   focus(): void { this.cancel.focus(); }
