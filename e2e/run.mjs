@@ -190,7 +190,7 @@ function makeWorkspace(dir) {
 
 /** Installs the .vsix with code-server itself; returns the installed extension's folder and manifest. */
 async function installVsix(ctx, vsix) {
-  const child = startGroup(ctx.node24, [ctx.codeServerEntry,
+  const child = startGroup(ctx.node24, [ctx.codeServerEntry, '--config', ctx.configFile,
     '--user-data-dir', ctx.userDataDir, '--extensions-dir', ctx.extensionsDir, '--install-extension', vsix],
   { logFile: path.join(ARTIFACTS, 'install-extension.log'), env: { PATH: `${path.dirname(ctx.node24)}:${process.env.PATH}` } });
   const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 180_000);
@@ -222,6 +222,7 @@ async function main() {
   const ctx = {
     root: ROOT, e2e: E2E, artifacts: ARTIFACTS, node24, codeServerEntry, vsix,
     userDataDir: path.join(tmpRoot, 'user-data'),
+    configFile: path.join(tmpRoot, 'code-server.yaml'), // not ~/.config/code-server/config.yaml
     extensionsDir: path.join(tmpRoot, 'extensions'),
     workspace: path.join(tmpRoot, 'blocking'),
     fixture: JSON.parse(fs.readFileSync(path.join(E2E, 'fixtures', 'blocking.json'), 'utf8')),
@@ -238,7 +239,7 @@ async function main() {
   ctx.url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(ctx.workspace)}`;
   const server = startGroup(node24, [codeServerEntry,
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', ctx.userDataDir, '--extensions-dir', ctx.extensionsDir,
+    '--disable-workspace-trust', '--config', ctx.configFile, '--user-data-dir', ctx.userDataDir, '--extensions-dir', ctx.extensionsDir,
     ctx.workspace],
   { logFile: path.join(ARTIFACTS, 'code-server.log'), env: { PATH: `${path.dirname(node24)}:${process.env.PATH}` } });
   let serverExit = null;
