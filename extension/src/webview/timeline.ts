@@ -329,6 +329,7 @@ export class TimelineView {
 
   setViewport(vp: Viewport): void {
     this.vp = clampViewport(vp, this.durationNs);
+    this.tooltip.hidden = true; // it described what was under the pointer before the view moved
     this.requestDraw();
     this.requestData();
     this.cb.changed();
@@ -343,6 +344,7 @@ export class TimelineView {
     const t = clampScroll(top, this.layout.totalHeight, this.plotH());
     if (t === this.scrollTop) return;
     this.scrollTop = t;
+    this.tooltip.hidden = true;
     this.requestDraw();
     this.requestData();
     this.cb.changed();
