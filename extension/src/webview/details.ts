@@ -199,9 +199,11 @@ export class DetailsPane {
     if (st.unblockedBy) {
       const u = st.unblockedBy;
       const h = document.createElement('span');
-      h.append('Unblocked by ', this.goroutineLink(u.by, u.timeNs), ` at ${formatTimestamp(u.timeNs)}`);
+      if (u.by >= 0) h.append('Unblocked by ', this.goroutineLink(u.by, u.timeNs), ` at ${formatTimestamp(u.timeNs)}`);
+      else h.append(`Woken by the runtime (no goroutine: a timer, the network poller…) at ${formatTimestamp(u.timeNs)}`);
       if (u.reason) h.append(` (${u.reason})`);
-      parts.push(this.stack(h, u.stack));
+      if (u.stack.length > 0 || u.by >= 0) parts.push(this.stack(h, u.stack));
+      else parts.push(heading(h));
     }
     parts.push(this.stack(eventStackTitle(st), st.eventStack));
     if (st.stack.length > 0 && !sameStack(st.stack, st.eventStack)) parts.push(this.stack('Goroutine stack', st.stack));
@@ -327,6 +329,14 @@ function el(tag: string, cls: string, text?: string): HTMLElement {
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
+}
+
+function heading(content: Node): HTMLElement {
+  const sec = el('section', 'stack-section');
+  const h = el('h3', '');
+  h.appendChild(content);
+  sec.appendChild(h);
+  return sec;
 }
 
 function sameStack(a: Frame[], b: Frame[]): boolean {
