@@ -21,6 +21,7 @@ export const Methods = {
   tasks: 'gotrace/tasks',
   regionTypes: 'gotrace/regionTypes',
   regions: 'gotrace/regions',
+  lineEvents: 'gotrace/lineEvents',
 } as const;
 
 export const Notifications = {
@@ -93,7 +94,7 @@ export type TrackKind = 'goroutine' | 'proc' | 'thread' | 'gc' | 'stw' | 'procRa
   | 'tasks' | 'counter' | 'cpuSamples' | 'logs';
 export interface TrackRef { kind: TrackKind; id?: number; lane?: number }
 export interface TimelineParams {
-  traceId: string; startNs: number; endNs: number; nsPerPixel: number; tracks?: TrackRef[]; kinds?: TrackKind[];
+  traceId: string; startNs: number; endNs: number; /** An integer ≥ 1. */ nsPerPixel: number; tracks?: TrackRef[]; kinds?: TrackKind[];
 }
 export interface Span {
   startNs: number; endNs: number; state: number; count: number; index: number; reason?: string; stack: number;
@@ -151,6 +152,13 @@ export interface RegionItem {
   goroutine: number; taskId: number; name: string; startNs: number; endNs: number; totalNs: number; stats: number[]; ranges: number[];
 }
 export interface RegionsResult { title: string; columns: string[]; rangeColumns: string[]; total: number; regions: RegionItem[] }
+
+/** The waits a source line's blocking numbers are made of (reverse navigation). */
+export interface LineEventsParams {
+  traceId: string; file: string; line: number; kind: BlockingKind; order?: 'duration' | 'time'; limit?: number;
+}
+export interface LineEvent { goroutine: number; startNs: number; endNs: number; chargedNs: number; stack: Frame[] }
+export interface LineEventsResult { match: PathMatch; total: number; totalNs: number; events: LineEvent[] }
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

@@ -282,6 +282,44 @@ public sealed class TraceMethodTests
         Assert.Equal(-32602, RpcPeer.Code(bad));
     }
 
+    [Theory]
+    [InlineData(39, "sync")]
+    [InlineData(106, "sync")]
+    [InlineData(42, "sched")]
+    public async Task Line_events_are_what_the_lines_numbers_are_made_of(ulong line, string kind)
+    {
+        var (peer, id, _, _) = await OpenAsync("blocking.go1.27.trace");
+        await using var _p = peer;
+        var local = Path.Combine(Gotrace.Root, "testdata", "programs", "blocking", "main.go");
+        await peer.RequestAsync(30, "gotrace/sourceLines", $"{{\"traceId\":\"{id}\",\"file\":{Json(local)},\"line\":{line}}}");
+        var numbers = (await ResponseAsync(peer, 30)).Response.GetProperty("result").GetProperty("lines")[0].GetProperty(kind);
+        await peer.RequestAsync(31, "gotrace/lineEvents", $"{{\"traceId\":\"{id}\",\"file\":{Json(local)},\"line\":{line},\"kind\":\"{kind}\",\"limit\":100000}}");
+        var r = (await ResponseAsync(peer, 31)).Response.GetProperty("result");
+        Assert.Equal("gotrace.test/blocking/main.go", r.GetProperty("match").GetProperty("tracePath").GetString());
+        Assert.Equal(numbers.GetProperty("cumCount").GetInt64(), r.GetProperty("total").GetInt64());
+        Assert.Equal(numbers.GetProperty("cumNs").GetInt64(), r.GetProperty("totalNs").GetInt64());
+        var events = r.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(r.GetProperty("total").GetInt64(), events.Count);
+        Assert.Equal(r.GetProperty("totalNs").GetInt64(), events.Sum(e => e.GetProperty("chargedNs").GetInt64()));
+        var charged = events.Select(e => e.GetProperty("chargedNs").GetInt64()).ToList();
+        Assert.Equal(charged.OrderDescending(), charged);
+        Assert.Equal(numbers.GetProperty("maxNs").GetInt64(), charged[0]);
+        foreach (var e in events)
+            Assert.Contains(e.GetProperty("stack").EnumerateArray(), f => f.GetProperty("line").GetUInt64() == line && f.GetProperty("file").GetString() == "gotrace.test/blocking/main.go");
+        // The longest one is on the timeline: the goroutine's span at its middle is that wait.
+        var top = events[0];
+        long mid = (top.GetProperty("startNs").GetInt64() + top.GetProperty("endNs").GetInt64()) / 2;
+        await peer.RequestAsync(32, "gotrace/goroutineStack", $"{{\"traceId\":\"{id}\",\"goroutine\":{top.GetProperty("goroutine")},\"timeNs\":{mid}}}");
+        var st = (await ResponseAsync(peer, 32)).Response.GetProperty("result");
+        Assert.Equal(kind == "sched" ? "Runnable" : "Waiting", st.GetProperty("state").GetString());
+        Assert.Equal(top.GetProperty("startNs").GetInt64(), st.GetProperty("spanStartNs").GetInt64());
+        // By time, limited.
+        await peer.RequestAsync(33, "gotrace/lineEvents", $"{{\"traceId\":\"{id}\",\"file\":{Json(local)},\"line\":{line},\"kind\":\"{kind}\",\"order\":\"time\",\"limit\":5}}");
+        var byTime = (await ResponseAsync(peer, 33)).Response.GetProperty("result").GetProperty("events").EnumerateArray().Select(e => e.GetProperty("startNs").GetInt64()).ToList();
+        Assert.Equal(Math.Min(5, events.Count), byTime.Count);
+        Assert.Equal(events.Select(e => e.GetProperty("startNs").GetInt64()).Order().Take(5), byTime);
+    }
+
     [Fact]
     public async Task Timeline_refuses_a_selection_of_more_tracks_than_a_screen_shows()
     {

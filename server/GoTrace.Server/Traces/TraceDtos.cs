@@ -459,4 +459,6 @@ public sealed class SearchResult
 [JsonSerializable(typeof(RegionTypesResult))]
 [JsonSerializable(typeof(RegionsParams))]
 [JsonSerializable(typeof(RegionsResult))]
+[JsonSerializable(typeof(LineEventsParams))]
+[JsonSerializable(typeof(LineEventsResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

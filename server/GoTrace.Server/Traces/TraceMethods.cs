@@ -14,7 +14,8 @@ internal static class TraceMethods
         GoroutineGroups = "gotrace/goroutineGroups", GoroutineGroup = "gotrace/goroutineGroup", Mmu = "gotrace/mmu",
         Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack",
         Goroutines = "gotrace/goroutines", Search = "gotrace/search",
-        TaskTypes = "gotrace/taskTypes", Tasks = "gotrace/tasks", RegionTypes = "gotrace/regionTypes", Regions = "gotrace/regions";
+        TaskTypes = "gotrace/taskTypes", Tasks = "gotrace/tasks", RegionTypes = "gotrace/regionTypes", Regions = "gotrace/regions",
+        LineEventsMethod = "gotrace/lineEvents";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -44,6 +45,7 @@ internal static class TraceMethods
         server.Register(TaskTypes, ctx.TraceIdParams, ctx.TaskTypesResult, (p, rc, ct) => Run(() => Annotations.TaskTypesOf(store.Get(p.TraceId)), ct));
         server.Register(Tasks, ctx.TasksParams, ctx.TasksResult, (p, rc, ct) => Run(() => Annotations.TasksOf(store.Get(p.TraceId), p), ct));
         server.Register(RegionTypes, ctx.TraceIdParams, ctx.RegionTypesResult, (p, rc, ct) => Run(() => Annotations.RegionTypesOf(store.Get(p.TraceId)), ct));
+        server.Register(LineEventsMethod, ctx.LineEventsParams, ctx.LineEventsResult, (p, rc, ct) => Run(() => LineEvents.Of(store.Get(p.TraceId), p), ct));
         server.Register(Regions, ctx.RegionsParams, ctx.RegionsResult, (p, rc, ct) => Run(() => Annotations.RegionsOf(store.Get(p.TraceId), p), ct));
     }
 
