@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test suite of the repository and ends with one line "N passed, N failed".
 #   bash scripts/test.sh
-# Suites: the C# projects under tests/ (xunit). Later suites (extension, end-to-end) add their counts here.
-# Needs only the .NET 10 SDK: traces and goldens are committed, Go is not required.
+# Suites, in order: the C# projects under tests/ (xunit); the extension's unit tests (node:test, extension/test/);
+# the end-to-end tests in a real VS Code (code-server + headless Chromium, e2e/, set up by e2e/setup.sh).
+# Needs the .NET 10 SDK and Node.js >= 20 with npm; e2e/setup.sh installs the rest (Debian packages, Node 24,
+# code-server). Traces and goldens are committed: Go is not required.
+# GOTRACE_SKIP_E2E=1 leaves the end-to-end suite out (it is then counted as one failure, so it cannot pass unseen).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -30,6 +33,41 @@ for f in "${trx[@]}"; do
   failed=$((failed + ${t:-0} - ${p:-0}))
   [ "${n:-0}" -eq 0 ] || status=1
 done
+
+# A suite that prints "N passed, N failed" as its last line: add its counts (no such line = one failure).
+suite() {
+  local name=$1; shift
+  local log="$results/$name.log"
+  echo "=== $name: $*" >&2
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local last
+  last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+  if [ -z "$last" ]; then
+    echo "$name: no \"N passed, N failed\" line (exit code $rc)" >&2
+    failed=$((failed + 1)); status=1; return
+  fi
+  local p n
+  p=${last%% passed*}; n=${last#*, }; n=${n%% failed}
+  passed=$((passed + p)); failed=$((failed + n))
+  if [ "$rc" -ne 0 ] || [ "$n" -ne 0 ]; then status=1; fi
+  if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then failed=$((failed + 1)); fi
+}
+
+# --- the extension's unit tests (node:test), against the server dotnet test just built ---
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund >&2 || status=1
+fi
+export GOTRACE_SERVER="$repo/server/GoTrace.Server/bin/Release/net10.0/gotrace"
+suite extension node extension/test/run.mjs
+
+# --- end to end: the packaged extension in code-server + Chromium ---
+if [ "${GOTRACE_SKIP_E2E:-0}" = 1 ]; then
+  echo "e2e: skipped (GOTRACE_SKIP_E2E=1), counted as one failure" >&2
+  failed=$((failed + 1)); status=1
+else
+  suite e2e bash scripts/e2e.sh
+fi
 
 [ "$passed" -gt 0 ] || status=1
 [ "$failed" -eq 0 ] || status=1
