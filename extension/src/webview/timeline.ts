@@ -1037,7 +1037,7 @@ export class TimelineView {
       }
     }
     // range selection
-    const r = this.range ?? (this.drag?.mode === 'select' ? null : null);
+    const r = this.range;
     if (r) {
       const xa = px + timeToX(this.vp, pw, Math.min(r.a, r.b));
       const xb = px + timeToX(this.vp, pw, Math.max(r.a, r.b));
