@@ -47,9 +47,9 @@ fi
 
 echo "e2e: setup and packaging took $((SECONDS - t0))s" >&2
 # The suite's own parsing and comparisons first (a second): a broken checker would make the browser tests meaningless.
-if ! PATH="$NODE_BIN:$PATH" node --test e2e/lib/ >/tmp/gotrace-e2e-selftest.$$ 2>&1; then
+if ! PATH="$NODE_BIN:$PATH" node --test e2e/lib/checks.test.mjs >/tmp/gotrace-e2e-selftest.$$ 2>&1; then
   cat /tmp/gotrace-e2e-selftest.$$ >&2; rm -f /tmp/gotrace-e2e-selftest.$$
-  echo "e2e: the suite's self-tests (node --test e2e/lib/) failed" >&2
+  echo "e2e: the suite's self-tests (node --test e2e/lib/checks.test.mjs) failed" >&2
   echo "0 passed, 1 failed"
   exit 1
 fi

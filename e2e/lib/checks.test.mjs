@@ -1,4 +1,4 @@
-// Self-tests of the e2e suite's own parsing and comparisons (no browser): node --test e2e/lib/
+// Self-tests of the e2e suite's own parsing and comparisons (no browser): node --test e2e/lib/checks.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDurations, equalsAtDisplayPrecision } from './duration.mjs';
