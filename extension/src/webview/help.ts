@@ -24,6 +24,7 @@ export const MOUSE: readonly [string, string][] = [
   ['Wheel', 'scroll the rows'],
   ['Shift + wheel, horizontal wheel / swipe', 'pan in time'],
   ['Drag the time axis, middle-button drag', 'pan'],
+  ['Drag the line between names and plot', 'widen / narrow the names'],
 ];
 
 export class HelpOverlay {

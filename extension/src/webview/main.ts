@@ -141,7 +141,7 @@ class App {
     this.progress = undefined;
     const summary = m.summary;
     const damage = m.damage ?? summary.damage;
-    if (this.persisted.detailsHeight !== undefined) this.detailsHeight = this.persisted.detailsHeight;
+    this.detailsHeight = this.persisted.detailsHeight ?? Math.round(Math.min(260, Math.max(120, window.innerHeight * 0.3)));
 
     const shell = document.createElement('div');
     shell.className = 'shell';

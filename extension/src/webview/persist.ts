@@ -24,6 +24,8 @@ export interface PersistedState {
   selection?: PersistedSelection;
   tab?: string;
   detailsHeight?: number;
+  /** Width of the track names' column, when the user dragged it. */
+  labelWidth?: number;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -47,6 +49,7 @@ export function sanitizeState(raw: unknown): PersistedState {
   if (s && typeof s.trackKey === 'string' && finite(s.timeNs)) out.selection = { trackKey: s.trackKey, timeNs: s.timeNs };
   if (typeof r.tab === 'string') out.tab = r.tab;
   if (finite(r.detailsHeight) && r.detailsHeight >= 0) out.detailsHeight = r.detailsHeight;
+  if (finite(r.labelWidth) && r.labelWidth > 0) out.labelWidth = r.labelWidth;
   return out;
 }
 

@@ -80,6 +80,8 @@ export class TimelineView {
   private vp: Viewport;
   private scrollTop = 0;
   private labelW = 230;
+  /** The label column's width when the user dragged it (else it follows the view's width). */
+  private userLabelW: number | undefined;
   private cssW = 0;
   private cssH = 0;
   private dpr = 1;
@@ -108,7 +110,7 @@ export class TimelineView {
   private placed = new Map<string, Placed>();
   private mouse: { x: number; y: number } | null = null;
   private drag:
-    | { mode: 'select' | 'pan' | 'maybe'; x0: number; y0: number; t0: number; vp0: Viewport; scroll0: number; pointer: number; button: number }
+    | { mode: 'select' | 'pan' | 'maybe' | 'resize'; x0: number; y0: number; t0: number; vp0: Viewport; scroll0: number; pointer: number; button: number }
     | null = null;
   private drawPending = false;
   private queryPending = false;
@@ -170,6 +172,7 @@ export class TimelineView {
     if (state.procColor) this.procColor = state.procColor;
     if (state.collapsed) { this.collapsed.clear(); for (const c of state.collapsed) this.collapsed.add(c); }
     if (state.window) this.vp = clampViewport(state.window, this.durationNs);
+    if (state.labelWidth !== undefined) this.userLabelW = state.labelWidth;
     // the groups of a trace with millions of goroutines take a while: the overview is drawn without waiting
     this.groupsPromise = this.host.request<GoroutineGroupsResult>('gotrace/goroutineGroups', {}).promise.then((g) => {
       this.groupsRaw = g.groups;
@@ -220,6 +223,7 @@ export class TimelineView {
     return {
       window: { startNs: this.vp.startNs, endNs: this.vp.endNs }, scrollTop: this.scrollTop,
       collapsed: [...this.collapsed], sort: this.sort, grouped: this.grouped, procColor: this.procColor, selection,
+      labelWidth: this.userLabelW,
     };
   }
 
@@ -311,7 +315,7 @@ export class TimelineView {
     this.cssW = w;
     this.cssH = h;
     this.dpr = dpr;
-    this.labelW = Math.max(MIN_LABEL_W, Math.min(260, Math.round(w * 0.22)));
+    this.labelW = this.labelWidthFor(w);
     this.canvas.style.width = `${w}px`;
     this.canvas.style.height = `${h}px`;
     this.canvas.width = Math.round(w * dpr);
@@ -319,6 +323,24 @@ export class TimelineView {
     this.vscroll.style.height = `${h - AXIS_H}px`;
     this.vscroll.style.top = `${AXIS_H}px`;
     return true;
+  }
+
+  private labelWidthFor(w: number): number {
+    if (this.userLabelW !== undefined) return Math.round(Math.max(60, Math.min(w - 120, this.userLabelW)));
+    return Math.max(MIN_LABEL_W, Math.min(260, Math.round(w * 0.22)));
+  }
+
+  private setLabelWidth(px: number): void {
+    this.userLabelW = px;
+    this.labelW = this.labelWidthFor(this.cssW);
+    this.requestDraw();
+    this.requestData(); // the plot's width is the query's resolution
+    this.cb.changed();
+  }
+
+  /** True when x (canvas px) is on the divider between the names and the plot. */
+  private onDivider(x: number, y: number): boolean {
+    return y >= AXIS_H && Math.abs(x - this.labelW) <= 4;
   }
 
   private geometry(): Geometry {
@@ -1348,7 +1370,8 @@ export class TimelineView {
     this.mouse = p;
     this.tooltip.hidden = true;
     const onAxis = p.y < AXIS_H;
-    const mode = e.button === 1 || (e.button === 0 && onAxis) ? 'pan' : e.button === 0 ? 'maybe' : null;
+    const mode = e.button === 0 && this.onDivider(p.x, p.y) ? 'resize'
+      : e.button === 1 || (e.button === 0 && onAxis) ? 'pan' : e.button === 0 ? 'maybe' : null;
     if (!mode) return;
     if (e.button === 1) e.preventDefault();
     this.canvas.setPointerCapture(e.pointerId);
@@ -1363,10 +1386,12 @@ export class TimelineView {
     this.mouse = p;
     const d = this.drag;
     if (!d) {
+      this.canvas.style.cursor = this.onDivider(p.x, p.y) ? 'col-resize' : '';
       this.showTooltip(p.x, p.y);
       this.requestDraw();
       return;
     }
+    if (d.mode === 'resize') { this.setLabelWidth(p.x); return; }
     if (d.mode === 'maybe' && Math.abs(p.x - d.x0) > 3 && d.x0 >= this.plotX()) d.mode = 'select';
     if (d.mode === 'select') {
       const t = xToTime(this.vp, this.plotW(), Math.max(0, Math.min(this.plotW(), p.x - this.plotX())));
