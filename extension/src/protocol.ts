@@ -22,6 +22,7 @@ export const Methods = {
   regionTypes: 'gotrace/regionTypes',
   regions: 'gotrace/regions',
   lineEvents: 'gotrace/lineEvents',
+  overview: 'gotrace/overview',
 } as const;
 
 export const Notifications = {
@@ -54,6 +55,8 @@ export interface GroupShare { name: string; count: number; timeNs: number }
 export interface Site {
   timeNs: number; count: number; p50Ns: number; p90Ns: number; p99Ns: number; maxNs: number;
   userFrame: number; stack: Frame[]; groups: GroupShare[];
+  /** Waits by duration in power-of-two buckets [minNs, maxNs), empty ones left out. */
+  histogram: { minNs: number; maxNs: number; count: number }[];
 }
 export interface BlockingSitesParams { traceId: string; kind: BlockingKind; limit?: number; filter?: Filter }
 export interface BlockingSitesResult { kind: BlockingKind; totalNs: number; totalCount: number; siteCount: number; sites: Site[] }
@@ -159,6 +162,10 @@ export interface LineEventsParams {
 }
 export interface LineEvent { goroutine: number; startNs: number; endNs: number; chargedNs: number; stack: Frame[] }
 export interface LineEventsResult { match: PathMatch; total: number; totalNs: number; events: LineEvent[] }
+
+export interface GcOverview { cycles: number; markNs: number; pauses: number; pauseNs: number; maxPauseNs: number }
+export interface KindOverview { kind: BlockingKind; totalNs: number; totalCount: number; top: Site[] }
+export interface OverviewResult { summary: TraceSummary; gc: GcOverview; blocking: KindOverview[]; topGroups: GoroutineGroup[] }
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

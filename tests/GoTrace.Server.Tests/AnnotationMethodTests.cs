@@ -149,3 +149,65 @@ public sealed class AnnotationMethodTests
         Assert.Equal(3, err.GetProperty("error").GetProperty("code").GetInt32());
     }
 }
+
+/// <summary>gotrace/overview against Go's own event dump (testdata/golden: go tool trace -d=parsed of Go 1.27).</summary>
+public sealed class OverviewMethodTests
+{
+    [Theory]
+    [InlineData("gcheavy.go1.27.trace")]
+    [InlineData("allocfree.go1.27.trace")]
+    public async Task Gc_cycles_and_pauses_equal_gos_ranges(string trace)
+    {
+        // Go's ranges: GC mark phases begun, and stop-the-world pauses (begin/end pairs per name and scope).
+        using var gz = new GZipStream(File.OpenRead(Path.Combine(Gotrace.Root, "testdata", "golden", trace + ".parsed.gz")), CompressionMode.Decompress);
+        using var text = new StreamReader(gz);
+        int cycles = 0, pauses = 0;
+        long pauseNs = 0, maxPause = 0;
+        var open = new Dictionary<string, long>();
+        for (string? l; (l = text.ReadLine()) is not null;)
+        {
+            var m = Regex.Match(l, "Range(Begin|End) Time=(\\d+) Name=\"([^\"]*)\" Scope=(\\S+)");
+            if (!m.Success) continue;
+            string name = m.Groups[3].Value, key = name + "|" + m.Groups[4].Value;
+            long t = long.Parse(m.Groups[2].Value);
+            if (m.Groups[1].Value == "Begin")
+            {
+                if (name == "GC concurrent mark phase") cycles++;
+                if (name.StartsWith("stop-the-world", StringComparison.Ordinal)) open[key] = t;
+            }
+            else if (open.Remove(key, out long b))
+            {
+                pauses++;
+                pauseNs += t - b;
+                maxPause = Math.Max(maxPause, t - b);
+            }
+        }
+        Assert.True(cycles > 0 && pauses > 0);
+
+        await using var peer = new RpcPeer();
+        await peer.InitializeAsync();
+        await peer.RequestAsync(1, "gotrace/open", $"{{\"path\":{JsonSerializer.Serialize(Path.Combine(Gotrace.Root, "testdata", "traces", trace))}}}");
+        JsonElement r;
+        do r = await peer.ReadAsync();
+        while (!r.TryGetProperty("id", out _));
+        string id = r.GetProperty("result").GetProperty("traceId").GetString()!;
+        await peer.RequestAsync(2, "gotrace/overview", $"{{\"traceId\":\"{id}\"}}");
+        var o = (await peer.ReadAsync()).GetProperty("result");
+        var gc = o.GetProperty("gc");
+        Assert.Equal(cycles, gc.GetProperty("cycles").GetInt32());
+        Assert.Equal(pauses, gc.GetProperty("pauses").GetInt32());
+        Assert.Equal(pauseNs, gc.GetProperty("pauseNs").GetInt64());
+        Assert.Equal(maxPause, gc.GetProperty("maxPauseNs").GetInt64());
+        // The blocking part is the sites method's, kind by kind.
+        var kinds = o.GetProperty("blocking").EnumerateArray().ToList();
+        Assert.Equal(["sync", "net", "syscall", "sched"], kinds.Select(k => k.GetProperty("kind").GetString()));
+        foreach (var k in kinds)
+        {
+            await peer.RequestAsync(3, "gotrace/blockingSites", $"{{\"traceId\":\"{id}\",\"kind\":\"{k.GetProperty("kind").GetString()}\",\"limit\":3}}");
+            var sites = (await peer.ReadAsync()).GetProperty("result");
+            Assert.Equal(sites.GetProperty("totalNs").GetInt64(), k.GetProperty("totalNs").GetInt64());
+            Assert.Equal(sites.GetProperty("sites").GetRawText(), k.GetProperty("top").GetRawText());
+        }
+        Assert.InRange(o.GetProperty("topGroups").GetArrayLength(), 1, 5);
+    }
+}

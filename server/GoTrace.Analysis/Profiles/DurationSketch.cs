@@ -70,4 +70,20 @@ public sealed class DurationSketch
         }
         return Max;
     }
+    /// <summary>
+    /// The durations counted in power-of-two buckets [2^k, 2^(k+1)) ns (the first is [0, 1)), ascending, empty ones left
+    /// out. Exact: the sketch's buckets nest in these (from 64 ns on, 32 of them per power of two).
+    /// </summary>
+    public IReadOnlyList<(long MinNs, long MaxNs, long Count)> PowerOfTwoHistogram()
+    {
+        var counts = new SortedDictionary<int, long>();
+        foreach (var (b, n) in _buckets)
+        {
+            // Exponent of the bucket's lower bound.
+            int k = b < Linear ? (b == 0 ? -1 : System.Numerics.BitOperations.Log2((uint)b)) : 6 + (b - Linear) / Sub;
+            counts.TryGetValue(k, out long m);
+            counts[k] = m + n;
+        }
+        return counts.Select(kv => kv.Key < 0 ? (0L, 1L, kv.Value) : (1L << kv.Key, 1L << (kv.Key + 1), kv.Value)).ToList();
+    }
 }

@@ -96,6 +96,16 @@ public sealed class SiteDto
     public int UserFrame { get; init; }
     public required FrameDto[] Stack { get; init; }
     public required GroupShareDto[] Groups { get; init; }
+    /// <summary>Waits by duration, power-of-two buckets (empty ones left out).</summary>
+    public required DurationBucketDto[] Histogram { get; init; }
+}
+
+public sealed class DurationBucketDto
+{
+    /// <summary>Durations in [MinNs, MaxNs).</summary>
+    public long MinNs { get; init; }
+    public long MaxNs { get; init; }
+    public long Count { get; init; }
 }
 
 public sealed class BlockingSitesParams
@@ -461,4 +471,5 @@ public sealed class SearchResult
 [JsonSerializable(typeof(RegionsResult))]
 [JsonSerializable(typeof(LineEventsParams))]
 [JsonSerializable(typeof(LineEventsResult))]
+[JsonSerializable(typeof(OverviewResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

@@ -15,7 +15,7 @@ internal static class TraceMethods
         Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack",
         Goroutines = "gotrace/goroutines", Search = "gotrace/search",
         TaskTypes = "gotrace/taskTypes", Tasks = "gotrace/tasks", RegionTypes = "gotrace/regionTypes", Regions = "gotrace/regions",
-        LineEventsMethod = "gotrace/lineEvents";
+        LineEventsMethod = "gotrace/lineEvents", OverviewMethod = "gotrace/overview";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -45,6 +45,7 @@ internal static class TraceMethods
         server.Register(TaskTypes, ctx.TraceIdParams, ctx.TaskTypesResult, (p, rc, ct) => Run(() => Annotations.TaskTypesOf(store.Get(p.TraceId)), ct));
         server.Register(Tasks, ctx.TasksParams, ctx.TasksResult, (p, rc, ct) => Run(() => Annotations.TasksOf(store.Get(p.TraceId), p), ct));
         server.Register(RegionTypes, ctx.TraceIdParams, ctx.RegionTypesResult, (p, rc, ct) => Run(() => Annotations.RegionTypesOf(store.Get(p.TraceId)), ct));
+        server.Register(OverviewMethod, ctx.TraceIdParams, ctx.OverviewResult, (p, rc, ct) => Run(() => Overview.Of(store.Get(p.TraceId)), ct));
         server.Register(LineEventsMethod, ctx.LineEventsParams, ctx.LineEventsResult, (p, rc, ct) => Run(() => LineEvents.Of(store.Get(p.TraceId), p), ct));
         server.Register(Regions, ctx.RegionsParams, ctx.RegionsResult, (p, rc, ct) => Run(() => Annotations.RegionsOf(store.Get(p.TraceId), p), ct));
     }
@@ -167,6 +168,7 @@ internal static class TraceMethods
         UserFrame = SourceFrames.FirstUserFrame(stacks, s.Stack),
         Stack = Frames(stacks, s.Stack),
         Groups = GroupsOf(s.Groups),
+        Histogram = s.Durations.PowerOfTwoHistogram().Select(h => new DurationBucketDto { MinNs = h.MinNs, MaxNs = h.MaxNs, Count = h.Count }).ToArray(),
     };
 
     private static BlockingSitesResult Sites(TraceSession s, BlockingSitesParams p)
@@ -230,7 +232,7 @@ internal static class TraceMethods
         };
     }
 
-    private static GoroutineGroupsResult Groups(TraceSession s) => new()
+    internal static GoroutineGroupsResult Groups(TraceSession s) => new()
     {
         Groups = s.Summary.Goroutines.Values.GroupBy(g => g.Name, StringComparer.Ordinal)
             .Select(g => new GoroutineGroupDto
