@@ -77,8 +77,16 @@ export const tests = [
       ctx.log(lines[0].replace(/^.*?_doActivateExtension/, 'activated:'));
       const failed = extHostLogLines(ctx, `Activating extension '${id}' failed`);
       assert(failed.length === 0, `activation failed: ${failed.join('\n')}`);
-      // The command asks for a trace (an open dialog or a quick pick); leave it.
-      await page.waitForTimeout(500);
+      // Without an argument the command asks for a trace: VS Code's open dialog (a quick input in the browser).
+      // (Its input holds a folder path, where the palette's held ">…".)
+      const dialog = await waitFor('the command\'s open dialog', async () => {
+        if (!(await page.isVisible('.quick-input-widget'))) return null;
+        const value = await page.inputValue('.quick-input-widget .quick-input-box input').catch(() => '');
+        if (!value.startsWith('/')) return null;
+        const title = (await page.textContent('.quick-input-widget .quick-input-title').catch(() => '')) ?? '';
+        return { value, title: title.trim() };
+      }, { timeoutMs: 15_000 });
+      ctx.log(`the command opened a dialog "${dialog.title}" at ${dialog.value}`);
       await closeQuickInput(page);
     },
   },
