@@ -124,3 +124,61 @@ public sealed class ServerConcurrencyTests
         Console.WriteLine(outOfOrder ? "answers arrived out of order" : "answers arrived in order");
     }
 }
+
+/// <summary>Every damaged variant of the committed traces through the server: answered, never an internal error.</summary>
+public sealed class DamagedTraceServerTests
+{
+    [Fact]
+    public async Task Every_damaged_trace_opens_with_its_damage_or_is_refused_as_a_format_error_and_queries_answer()
+    {
+        var files = Directory.GetFiles(Path.Combine(Gotrace.Root, "testdata", "damaged")).Where(f => !new[] { ".md", ".err", ".gz", ".tsv" }.Any(e => f.EndsWith(e, StringComparison.Ordinal))).Order().ToList();
+        Assert.True(files.Count > 50, $"{files.Count} damaged traces");
+        await using var peer = new RpcPeer();
+        await peer.InitializeAsync();
+        long id = 1;
+        int opened = 0, refused = 0;
+        async Task<JsonElement> Call(string method, string p)
+        {
+            long my = id++;
+            await peer.RequestAsync(my, method, p);
+            while (true)
+            {
+                var m = await peer.ReadAsync();
+                if (m.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.Number && i.GetInt64() == my) return m;
+            }
+        }
+        foreach (var f in files)
+        {
+            var r = await Call("gotrace/open", $"{{\"path\":{JsonSerializer.Serialize(f)}}}");
+            if (r.TryGetProperty("error", out var err))
+            {
+                Assert.True(err.GetProperty("code").GetInt32() == 1, $"{Path.GetFileName(f)}: {err}");
+                Assert.True(err.TryGetProperty("data", out var data) && data.TryGetProperty("offset", out _), $"{Path.GetFileName(f)}: {err}");
+                refused++;
+                continue;
+            }
+            opened++;
+            string t = r.GetProperty("result").GetProperty("traceId").GetString()!;
+            foreach (var (method, p) in new[]
+            {
+                ("gotrace/overview", ""),
+                ("gotrace/blockingSites", ",\"kind\":\"sync\""),
+                ("gotrace/sourceLines", ",\"file\":\"/x/main.go\""),
+                ("gotrace/lineEvents", ",\"file\":\"/x/main.go\",\"line\":39,\"kind\":\"sync\""),
+                ("gotrace/timeline", ",\"startNs\":0,\"endNs\":100000000,\"nsPerPixel\":100000,\"kinds\":[\"proc\",\"counter\",\"gc\",\"stw\"]"),
+                ("gotrace/goroutines", ",\"orderBy\":\"blockTime\""),
+                ("gotrace/goroutineGroups", ""),
+                ("gotrace/mmu", ",\"windowsNs\":[1000000]"),
+                ("gotrace/taskTypes", ""),
+                ("gotrace/regionTypes", ""),
+            })
+            {
+                var q = await Call(method, $"{{\"traceId\":\"{t}\"{p}}}");
+                Assert.True(q.TryGetProperty("result", out _), $"{Path.GetFileName(f)} {method}: {q}");
+            }
+            await Call("gotrace/close", $"{{\"traceId\":\"{t}\"}}");
+        }
+        Assert.True(opened > 10 && refused > 10, $"{opened} opened, {refused} refused");
+        Console.WriteLine($"damaged traces: {opened} opened with their damage, {refused} refused");
+    }
+}

@@ -86,6 +86,23 @@ public sealed class ProfileFilter
         return new ProfileFilter(d, window);
     }
 
+    /// <summary>
+    /// Goroutine mode over every goroutine, as <see cref="ByGoroutines"/> without a name, except that a trace with no
+    /// goroutine (a damaged file whose valid prefix holds none) gives an empty filter instead of Go's error: what a
+    /// viewer shows is then an empty profile.
+    /// </summary>
+    public static ProfileFilter AllGoroutines(BlockingCollector c)
+    {
+        try
+        {
+            return ByGoroutines(c);
+        }
+        catch (ArgumentException)
+        {
+            return new ProfileFilter([], null);
+        }
+    }
+
     /// <summary>Only goroutine <paramref name="id"/>, clipped to its lifetime as in goroutine mode.</summary>
     public static ProfileFilter ByGoroutineId(BlockingCollector c, long id, TimeInterval? window = null)
     {

@@ -60,7 +60,7 @@ internal static class LineEvents
         // Which stacks pass through the line: decided once per stack.
         var c = s.Blocking;
         var through = new sbyte[c.Stacks.Count];
-        var filter = ProfileFilter.ByGoroutines(c);
+        var filter = ProfileFilter.AllGoroutines(c);
         var found = new List<(BlockingInterval Iv, long G, long Charged)>();
         long totalNs = 0;
         foreach (var iv in c.Intervals)

@@ -87,7 +87,15 @@ internal static class TraceMethods
         await rc.NotifyAsync(Progress, new ProgressParams { TraceId = id, Path = path, BytesRead = session.Pass.BytesRead, TotalBytes = total, Events = session.Pass.Events },
             TraceJsonContext.Default.ProgressParams, ct).ConfigureAwait(false);
         store.Add(session);
-        Warm(session);
+        try
+        {
+            Warm(session);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Warming only makes the first queries fast; a query that fails will say why when it is asked.
+            rc.Log.Warning($"warming {path}: {e.Message}");
+        }
         rc.Log.Info($"opened {path} as {id}: {session.Pass.Events} events in {clock.Elapsed.TotalSeconds:F2} s");
         return new OpenResult { TraceId = id, Path = path, Summary = SummaryOf(session) };
     }

@@ -54,10 +54,10 @@ internal sealed class TraceSession
 
     /// <summary>The sites of one kind without a filter (what go tool trace -pprof shows), computed once.</summary>
     public BlockingSites AllSites(BlockingKind kind) =>
-        _sites.GetOrAdd(kind, k => Lines.Sites.TryGetValue(k, out var s) ? s : BlockingSites.Build(Blocking, k, ProfileFilter.ByGoroutines(Blocking)));
+        _sites.GetOrAdd(kind, k => Lines.Sites.TryGetValue(k, out var s) ? s : BlockingSites.Build(Blocking, k, ProfileFilter.AllGoroutines(Blocking)));
 
     /// <summary>The line index over the whole trace (goroutine mode, no filter), built on first use.</summary>
-    public LineIndex Lines => LazyInitializer.EnsureInitialized(ref _lines, () => LineIndex.Build(Blocking, ProfileFilter.ByGoroutines(Blocking)));
+    public LineIndex Lines => LazyInitializer.EnsureInitialized(ref _lines, () => LineIndex.Build(Blocking, ProfileFilter.AllGoroutines(Blocking)));
 
     /// <summary>Reads <paramref name="path"/> once with every consumer. Throws TraceFormatException when nothing is usable.</summary>
     public static TraceSession Open(string id, string path, CancellationToken cancel, Action<long, long>? progress)
