@@ -805,6 +805,46 @@ export class TimelineView {
     }
   }
 
+  // ---------------------------------------------------------------- Timeline API (for other views; README "Timeline API")
+
+  /**
+   * Shows goroutine `id`'s row focused: expands what hides it, loads its page, scrolls it into view and selects it.
+   * With `startNs`/`endNs` the window shows that range first; with `timeNs` (and no range) the window is centred on
+   * it when it is off-screen; the span covering `timeNs` (default: the window's centre) is selected and the details
+   * pane shows it. Resolves false when the goroutine is not in the trace. Focus stays where it was unless `focus`.
+   */
+  async focusGoroutine(id: number, opts: { timeNs?: number; startNs?: number; endNs?: number; focus?: boolean } = {}): Promise<boolean> {
+    if (opts.startNs !== undefined && opts.endNs !== undefined && opts.endNs > opts.startNs) {
+      this.setViewport(zoomToRange(opts.startNs, opts.endNs, this.durationNs, 0));
+    }
+    const t = opts.timeNs ?? (this.vp.startNs + this.vp.endNs) / 2;
+    const ok = await this.followGoroutine(id, Math.round(t));
+    if (ok && opts.focus) this.canvas.focus();
+    return ok;
+  }
+
+  /**
+   * Shows a time window ([startNs, endNs], ns since the trace start; clamped to the trace) without touching rows or
+   * the selection.
+   */
+  showWindow(startNs: number, endNs: number): void {
+    this.setViewport(zoomToRange(startNs, endNs, this.durationNs, 0));
+  }
+
+  /** Centres time `timeNs` (ns since the trace start) keeping the window's width. */
+  centreTime(timeNs: number): void {
+    this.setViewport(centreOn(this.vp, timeNs, this.durationNs));
+  }
+
+  /**
+   * Outlines spans (each the span of `goroutine` covering `timeNs`) with `label` in a banner, after zooming to
+   * [startNs, endNs] and scrolling to the first goroutine (which is selected). Esc or the banner's Clear removes it.
+   * The same as the host's `reveal` message.
+   */
+  revealSpans(startNs: number, endNs: number, spans: { goroutine: number; timeNs: number }[], label?: string): Promise<void> {
+    return this.reveal(startNs, endNs, spans, label);
+  }
+
   /** Shows [startNs, endNs] and outlines the spans of these goroutines at these times (reverse navigation). */
   async reveal(startNs: number, endNs: number, spans: { goroutine: number; timeNs: number }[], label?: string): Promise<void> {
     this.highlights = spans.slice(0, 10000);
