@@ -23,6 +23,8 @@ export const Methods = {
   regions: 'gotrace/regions',
   lineEvents: 'gotrace/lineEvents',
   overview: 'gotrace/overview',
+  stack: 'gotrace/stack',
+  siteEvents: 'gotrace/siteEvents',
 } as const;
 
 export const Notifications = {
@@ -55,6 +57,8 @@ export interface GroupShare { name: string; count: number; timeNs: number }
 export interface Site {
   timeNs: number; count: number; p50Ns: number; p90Ns: number; p99Ns: number; maxNs: number;
   userFrame: number; stack: Frame[]; groups: GroupShare[];
+  /** The stack's id (as timeline spans' `stack`), for gotrace/siteEvents and gotrace/stack. */
+  stackId: number;
   /** Waits by duration in power-of-two buckets [minNs, maxNs), empty ones left out. */
   histogram: { minNs: number; maxNs: number; count: number }[];
 }
@@ -124,6 +128,8 @@ export interface GoroutinesParams {
 export interface GoroutineItem {
   id: number; name: string; label?: string; creationNs: number; creator: number; endNs: number;
   execNs: number; schedWaitNs: number; blockNs: number; syscallNs: number;
+  /** Lanes under the goroutine's row: nesting depth of its regions; goroutine-scoped ranges (mark assists, STW it began). */
+  regionLanes: number; rangeLanes: number;
 }
 export interface GoroutinesResult { total: number; goroutines: GoroutineItem[] }
 export type SearchKind = 'goCreate' | 'goStart' | 'goBlock' | 'goUnblock' | 'goStop' | 'goSyscall' | 'goEnd' | 'range'
@@ -166,6 +172,13 @@ export interface LineEventsResult { match: PathMatch; total: number; totalNs: nu
 export interface GcOverview { cycles: number; markNs: number; pauses: number; pauseNs: number; maxPauseNs: number }
 export interface KindOverview { kind: BlockingKind; totalNs: number; totalCount: number; top: Site[] }
 export interface OverviewResult { summary: TraceSummary; gc: GcOverview; blocking: KindOverview[]; topGroups: GoroutineGroup[] }
+
+export interface StackParams { traceId: string; stack: number }
+export interface StackResult { frames: Frame[] }
+export interface SiteEventsParams {
+  traceId: string; kind: BlockingKind; stackId: number; filter?: Filter; order?: 'duration' | 'time'; limit?: number;
+}
+export interface SiteEventsResult { total: number; totalNs: number; events: LineEvent[] }
 
 /** Application error codes (JSON-RPC's own codes are negative). */
 export const ErrorCodes = {

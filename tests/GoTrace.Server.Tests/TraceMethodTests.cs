@@ -320,6 +320,59 @@ public sealed class TraceMethodTests
         Assert.Equal(events.Select(e => e.GetProperty("startNs").GetInt64()).Order().Take(5), byTime);
     }
 
+    [Theory]
+    [InlineData("blocking.go1.27.trace", "sync", null)]
+    [InlineData("blocking.go1.27.trace", "sched", null)]
+    [InlineData("blocking.go1.27.trace", "sync", "{\"fromNs\":10000000,\"toNs\":60000000}")]
+    [InlineData("netio.go1.21.trace", "net", null)]
+    public async Task Site_events_add_up_to_each_site_and_stack_ids_resolve(string trace, string kind, string? filter)
+    {
+        var (peer, id, _, _) = await OpenAsync(trace);
+        await using var _p = peer;
+        string f = filter is null ? "" : ",\"filter\":" + filter;
+        await peer.RequestAsync(40, "gotrace/blockingSites", $"{{\"traceId\":\"{id}\",\"kind\":\"{kind}\",\"limit\":1000{f}}}");
+        var sites = (await ResponseAsync(peer, 40)).Response.GetProperty("result").GetProperty("sites").EnumerateArray().ToList();
+        Assert.NotEmpty(sites);
+        long req = 41;
+        foreach (var site in sites.Take(8))
+        {
+            int stack = site.GetProperty("stackId").GetInt32();
+            await peer.RequestAsync(req, "gotrace/siteEvents", $"{{\"traceId\":\"{id}\",\"kind\":\"{kind}\",\"stackId\":{stack},\"limit\":100000{f}}}");
+            var ev = (await ResponseAsync(peer, req++)).Response.GetProperty("result");
+            Assert.Equal(site.GetProperty("count").GetInt64(), ev.GetProperty("total").GetInt64());
+            Assert.Equal(site.GetProperty("timeNs").GetInt64(), ev.GetProperty("totalNs").GetInt64());
+            Assert.Equal(site.GetProperty("maxNs").GetInt64(), ev.GetProperty("events")[0].GetProperty("chargedNs").GetInt64());
+            // The site's histogram counts the same waits.
+            Assert.Equal(site.GetProperty("count").GetInt64(), site.GetProperty("histogram").EnumerateArray().Sum(h => h.GetProperty("count").GetInt64()));
+            await peer.RequestAsync(req, "gotrace/stack", $"{{\"traceId\":\"{id}\",\"stack\":{stack}}}");
+            var frames = (await ResponseAsync(peer, req++)).Response.GetProperty("result").GetProperty("frames");
+            Assert.Equal(site.GetProperty("stack").GetRawText(), frames.GetRawText());
+        }
+        await peer.RequestAsync(req, "gotrace/stack", $"{{\"traceId\":\"{id}\",\"stack\":99999999}}");
+        Assert.Equal(3, RpcPeer.Code((await ResponseAsync(peer, req)).Response));
+    }
+
+    [Fact]
+    public async Task Goroutine_items_say_how_many_region_and_range_lanes_their_rows_have()
+    {
+        var (peer, id, _, _) = await OpenAsync("annotations.go1.27.trace");
+        await using var _p = peer;
+        await peer.RequestAsync(50, "gotrace/goroutines", $"{{\"traceId\":\"{id}\",\"limit\":10000}}");
+        var gs = (await ResponseAsync(peer, 50)).Response.GetProperty("result").GetProperty("goroutines").EnumerateArray().ToList();
+        // Region lanes = the deepest nesting of the goroutine's regions (the summary's regions, as Go's pages list them).
+        var summary = GoTrace.Analysis.Summary.Summarizer.Summarize(Trace("annotations.go1.27.trace"));
+        int withRegions = 0;
+        foreach (var g in gs)
+        {
+            long gid = g.GetProperty("id").GetInt64();
+            int lanes = g.GetProperty("regionLanes").GetInt32();
+            bool has = summary.Goroutines.TryGetValue(gid, out var gsum) && gsum.Regions.Any(r => r.Name.Length > 0);
+            Assert.Equal(has, lanes > 0);
+            if (has) withRegions++;
+        }
+        Assert.True(withRegions > 3, $"{withRegions} goroutines with regions");
+    }
+
     [Fact]
     public async Task Timeline_refuses_a_selection_of_more_tracks_than_a_screen_shows()
     {

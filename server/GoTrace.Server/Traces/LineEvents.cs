@@ -36,6 +36,37 @@ public sealed class LineEventsResult
     public required LineEventDto[] Events { get; init; }
 }
 
+public sealed class StackParams
+{
+    public required string TraceId { get; init; }
+    public int Stack { get; init; }
+}
+
+public sealed class StackResult
+{
+    /// <summary>Innermost first.</summary>
+    public required FrameDto[] Frames { get; init; }
+}
+
+public sealed class SiteEventsParams
+{
+    public required string TraceId { get; init; }
+    public required string Kind { get; init; }
+    /// <summary>A site's <c>stackId</c> (gotrace/blockingSites).</summary>
+    public int StackId { get; init; }
+    /// <summary>The filter the site list was made with, if any (the events are then charged as there).</summary>
+    public FilterDto? Filter { get; init; }
+    public string? Order { get; init; }
+    public int? Limit { get; init; }
+}
+
+public sealed class SiteEventsResult
+{
+    public long Total { get; init; }
+    public long TotalNs { get; init; }
+    public required LineEventDto[] Events { get; init; }
+}
+
 /// <summary>gotrace/lineEvents: the waits a source line's blocking numbers are made of (reverse navigation).</summary>
 internal static class LineEvents
 {
@@ -44,37 +75,64 @@ internal static class LineEvents
     public static LineEventsResult Of(TraceSession s, LineEventsParams p)
     {
         var kind = TraceMethods.KindOf(p.Kind);
-        int limit = p.Limit ?? DefaultLimit;
-        if (limit is < 1 or > MaxLimit) throw RpcException.BadParams($"limit must be between 1 and {MaxLimit}");
-        bool byTime = p.Order switch
-        {
-            null or "duration" => false,
-            "time" => true,
-            _ => throw RpcException.BadParams($"order must be \"duration\" or \"time\", not \"{p.Order}\""),
-        };
+        int limit = LimitOf(p.Limit);
+        bool byTime = ByTime(p.Order);
         var index = s.Lines;
         var match = PathMatcher.Best(p.File, index.Files);
         var matchDto = new PathMatchDto { TracePath = match.TracePath, MatchedElements = match.MatchedElements, Ambiguous = match.Ambiguous.ToArray() };
         if (match.TracePath is not { } file) return new LineEventsResult { Match = matchDto, Events = [] };
 
-        // Which stacks pass through the line: decided once per stack.
         var c = s.Blocking;
-        var through = new sbyte[c.Stacks.Count];
-        var filter = ProfileFilter.AllGoroutines(c);
+        var (events, total, totalNs) = Collect(s, kind, ProfileFilter.AllGoroutines(c), byTime, limit, stack =>
+        {
+            foreach (var f in c.Stacks.Frames(stack))
+            {
+                if (f.Line == p.Line && f.File == file) return true;
+            }
+            return false;
+        });
+        return new LineEventsResult { Match = matchDto, Total = total, TotalNs = totalNs, Events = events };
+    }
+
+    /// <summary>
+    /// gotrace/siteEvents: the waits of one site of gotrace/blockingSites (those whose stack has the site's profile key:
+    /// the same first 128 PCs), charged under the same filter.
+    /// </summary>
+    public static SiteEventsResult OfSite(TraceSession s, SiteEventsParams p)
+    {
+        var kind = TraceMethods.KindOf(p.Kind);
+        int limit = LimitOf(p.Limit);
+        bool byTime = ByTime(p.Order);
+        var c = s.Blocking;
+        if (p.StackId < 0 || p.StackId >= c.Stacks.Count) throw RpcException.BadParams($"no stack {p.StackId}");
+        var key = Key(c, p.StackId);
+        var filter = p.Filter is null ? ProfileFilter.AllGoroutines(c) : TraceMethods.FilterOf(s, p.Filter);
+        var (events, total, totalNs) = Collect(s, kind, filter, byTime, limit, stack => Key(c, stack).AsSpan().SequenceEqual(key));
+        return new SiteEventsResult { Total = total, TotalNs = totalNs, Events = events };
+    }
+
+    // Go's profile key of a stack: its first 128 PCs without trailing zero PCs.
+    private static ulong[] Key(BlockingCollector c, int stack)
+    {
+        var pcs = c.Stacks.Pcs(stack);
+        if (pcs.Length > 128) pcs = pcs[..128];
+        int n = pcs.Length;
+        while (n > 0 && pcs[n - 1] == 0) n--;
+        return pcs[..n].ToArray();
+    }
+
+    private static (LineEventDto[] Events, long Total, long TotalNs) Collect(TraceSession s, BlockingKind kind, ProfileFilter filter,
+        bool byTime, int limit, Func<int, bool> stackMatches)
+    {
+        var c = s.Blocking;
+        var through = new sbyte[c.Stacks.Count];   // per stack: 0 unknown, 1 matches, -1 not
         var found = new List<(BlockingInterval Iv, long G, long Charged)>();
         long totalNs = 0;
         foreach (var iv in c.Intervals)
         {
             if (iv.Kind != kind) continue;
             ref sbyte t = ref through[iv.Stack];
-            if (t == 0)
-            {
-                t = -1;
-                foreach (var f in c.Stacks.Frames(iv.Stack))
-                {
-                    if (f.Line == p.Line && f.File == file) { t = 1; break; }
-                }
-            }
+            if (t == 0) t = stackMatches(iv.Stack) ? (sbyte)1 : (sbyte)-1;
             if (t < 0) continue;
             long g = c.GoroutineAt(iv.GoroutineIndex).Id;
             long d = filter.Overlap(g, new TimeInterval(iv.Start, iv.End));
@@ -86,14 +144,25 @@ internal static class LineEvents
             ? found.OrderBy(e => e.Iv.Start).ThenBy(e => e.G)
             : found.OrderByDescending(e => e.Charged).ThenBy(e => e.Iv.Start).ThenBy(e => e.G);
         long t0 = c.TraceStart;
-        return new LineEventsResult
+        var events = ordered.Take(limit).Select(e => new LineEventDto
         {
-            Match = matchDto, Total = found.Count, TotalNs = totalNs,
-            Events = ordered.Take(limit).Select(e => new LineEventDto
-            {
-                Goroutine = e.G, StartNs = e.Iv.Start - t0, EndNs = e.Iv.End - t0, ChargedNs = e.Charged,
-                Stack = TraceMethods.Frames(s.Stacks, e.Iv.Stack),
-            }).ToArray(),
-        };
+            Goroutine = e.G, StartNs = e.Iv.Start - t0, EndNs = e.Iv.End - t0, ChargedNs = e.Charged,
+            Stack = TraceMethods.Frames(s.Stacks, e.Iv.Stack),
+        }).ToArray();
+        return (events, found.Count, totalNs);
     }
+
+    private static int LimitOf(int? limit)
+    {
+        int l = limit ?? DefaultLimit;
+        if (l is < 1 or > MaxLimit) throw RpcException.BadParams($"limit must be between 1 and {MaxLimit}");
+        return l;
+    }
+
+    private static bool ByTime(string? order) => order switch
+    {
+        null or "duration" => false,
+        "time" => true,
+        _ => throw RpcException.BadParams($"order must be \"duration\" or \"time\", not \"{order}\""),
+    };
 }

@@ -94,6 +94,8 @@ public sealed class SiteDto
     public long MaxNs { get; init; }
     /// <summary>Index in <see cref="Stack"/> of the first frame of the program (not the standard library).</summary>
     public int UserFrame { get; init; }
+    /// <summary>The stack's id (as timeline spans' <c>stack</c>; for gotrace/siteEvents and gotrace/stack).</summary>
+    public int StackId { get; init; }
     public required FrameDto[] Stack { get; init; }
     public required GroupShareDto[] Groups { get; init; }
     /// <summary>Waits by duration, power-of-two buckets (empty ones left out).</summary>
@@ -404,6 +406,9 @@ public sealed class GoroutineDto
     public long SchedWaitNs { get; init; }
     public long BlockNs { get; init; }
     public long SyscallNs { get; init; }
+    /// <summary>Region lanes under its row (nesting depth of its regions), and lanes of goroutine-scoped ranges (mark assists, STW it began).</summary>
+    public int RegionLanes { get; init; }
+    public int RangeLanes { get; init; }
 }
 
 public sealed class GoroutinesResult
@@ -472,4 +477,8 @@ public sealed class SearchResult
 [JsonSerializable(typeof(LineEventsParams))]
 [JsonSerializable(typeof(LineEventsResult))]
 [JsonSerializable(typeof(OverviewResult))]
+[JsonSerializable(typeof(StackParams))]
+[JsonSerializable(typeof(StackResult))]
+[JsonSerializable(typeof(SiteEventsParams))]
+[JsonSerializable(typeof(SiteEventsResult))]
 internal sealed partial class TraceJsonContext : JsonSerializerContext;

@@ -15,7 +15,8 @@ internal static class TraceMethods
         Timeline = "gotrace/timeline", GoroutineStack = "gotrace/goroutineStack",
         Goroutines = "gotrace/goroutines", Search = "gotrace/search",
         TaskTypes = "gotrace/taskTypes", Tasks = "gotrace/tasks", RegionTypes = "gotrace/regionTypes", Regions = "gotrace/regions",
-        LineEventsMethod = "gotrace/lineEvents", OverviewMethod = "gotrace/overview";
+        LineEventsMethod = "gotrace/lineEvents", OverviewMethod = "gotrace/overview", StackMethod = "gotrace/stack",
+        SiteEventsMethod = "gotrace/siteEvents";
 
     public static void Register(RpcServer server, TraceStore store)
     {
@@ -46,6 +47,8 @@ internal static class TraceMethods
         server.Register(Tasks, ctx.TasksParams, ctx.TasksResult, (p, rc, ct) => Run(() => Annotations.TasksOf(store.Get(p.TraceId), p), ct));
         server.Register(RegionTypes, ctx.TraceIdParams, ctx.RegionTypesResult, (p, rc, ct) => Run(() => Annotations.RegionTypesOf(store.Get(p.TraceId)), ct));
         server.Register(OverviewMethod, ctx.TraceIdParams, ctx.OverviewResult, (p, rc, ct) => Run(() => Overview.Of(store.Get(p.TraceId)), ct));
+        server.Register(StackMethod, ctx.StackParams, ctx.StackResult, (p, rc, ct) => Run(() => StackOfId(store.Get(p.TraceId), p), ct));
+        server.Register(SiteEventsMethod, ctx.SiteEventsParams, ctx.SiteEventsResult, (p, rc, ct) => Run(() => LineEvents.OfSite(store.Get(p.TraceId), p), ct));
         server.Register(LineEventsMethod, ctx.LineEventsParams, ctx.LineEventsResult, (p, rc, ct) => Run(() => LineEvents.Of(store.Get(p.TraceId), p), ct));
         server.Register(Regions, ctx.RegionsParams, ctx.RegionsResult, (p, rc, ct) => Run(() => Annotations.RegionsOf(store.Get(p.TraceId), p), ct));
     }
@@ -174,6 +177,7 @@ internal static class TraceMethods
         TimeNs = s.Time, Count = s.Count,
         P50Ns = s.Durations.Quantile(0.5), P90Ns = s.Durations.Quantile(0.9), P99Ns = s.Durations.Quantile(0.99), MaxNs = s.Durations.Max,
         UserFrame = SourceFrames.FirstUserFrame(stacks, s.Stack),
+        StackId = s.Stack,
         Stack = Frames(stacks, s.Stack),
         Groups = GroupsOf(s.Groups),
         Histogram = s.Durations.PowerOfTwoHistogram().Select(h => new DurationBucketDto { MinNs = h.MinNs, MaxNs = h.MaxNs, Count = h.Count }).ToArray(),
@@ -336,6 +340,12 @@ internal static class TraceMethods
         : Enum.TryParse<T>(text, ignoreCase: true, out var v) && Enum.IsDefined(v) && !long.TryParse(text, out _) ? v
         : throw RpcException.InvalidParams($"unknown {what} \"{text}\"");
 
+    private static StackResult StackOfId(TraceSession s, StackParams p)
+    {
+        if (p.Stack < 0 || p.Stack >= s.Stacks.Count) throw RpcException.BadParams($"no stack {p.Stack} (the trace has {s.Stacks.Count})");
+        return new StackResult { Frames = Frames(s.Stacks, p.Stack) };
+    }
+
     private static GoroutinesResult GoroutinesOf(TraceSession s, GoroutinesParams p)
     {
         var ix = s.Timeline;
@@ -350,7 +360,7 @@ internal static class TraceMethods
             {
                 Id = g.Id, Name = g.Name, Label = g.Label.Length > 0 ? g.Label : null, CreationNs = Rel(g.CreationTime), Creator = g.Creator,
                 EndNs = Rel(g.EndTime), ExecNs = g.ExecTime, SchedWaitNs = g.SchedWaitTime, BlockNs = g.BlockTime,
-                SyscallNs = g.SyscallTime + g.SyscallBlockTime,
+                SyscallNs = g.SyscallTime + g.SyscallBlockTime, RegionLanes = g.RegionLanes, RangeLanes = g.RangeLanes,
             }).ToArray(),
         };
     }
