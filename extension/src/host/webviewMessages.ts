@@ -1,7 +1,7 @@
 // Checks what the webview posts before the host acts on it: a webview is a web page, so its messages are
 // validated like any input. Pure.
 
-import { WebviewMethods, type SourceRef, type WebviewMethod, type WebviewToHost } from '../webview/messages';
+import { WebviewMethods, type SourceRef, type ViewState, type WebviewMethod, type WebviewToHost } from '../webview/messages';
 import type { BlockingKind } from '../protocol';
 
 const KINDS: BlockingKind[] = ['sync', 'net', 'syscall', 'sched'];
@@ -16,6 +16,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function sourceRef(v: unknown): SourceRef | undefined {
   if (!isObject(v) || typeof v.file !== 'string' || v.file.length === 0 || !Number.isInteger(v.line)) return undefined;
   return { file: v.file, line: v.line as number, func: typeof v.func === 'string' ? v.func : undefined };
+}
+
+const nsValue = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** A view (deep links): a window of whole ns, optionally a goroutine and a selected time. */
+function viewState(v: unknown): ViewState | undefined {
+  if (!isObject(v) || !nsValue(v.startNs) || !nsValue(v.endNs) || v.endNs <= v.startNs) return undefined;
+  const out: ViewState = { startNs: v.startNs, endNs: v.endNs };
+  if (nsValue(v.goroutine)) out.goroutine = v.goroutine;
+  if (nsValue(v.timeNs)) out.timeNs = v.timeNs;
+  return out;
 }
 
 export function isWebviewMethod(m: unknown): m is WebviewMethod {
@@ -55,6 +66,16 @@ export function parseWebviewMessage(raw: unknown): Parsed {
     case 'log': {
       const level = LEVELS.includes(raw.level as string) ? (raw.level as 'info' | 'warning' | 'error') : 'info';
       return { ok: true, message: { type: 'log', level, message: String(raw.message ?? '').slice(0, 4000) } };
+    }
+    case 'viewState': {
+      const v = viewState(raw);
+      if (!v) return { ok: false, error: 'viewState without a window {startNs < endNs}' };
+      return { ok: true, message: { type: 'viewState', ...v } };
+    }
+    case 'copyLink': {
+      const v = viewState(raw.view);
+      if (!v) return { ok: false, error: 'copyLink without a view {startNs < endNs}' };
+      return { ok: true, message: { type: 'copyLink', view: v } };
     }
     default:
       return { ok: false, error: `unknown message type ${raw.type}` };

@@ -15,6 +15,14 @@ export const WebviewMethods = [
   'gotrace/search',
   'gotrace/blockingSites',
   'gotrace/mmu',
+  'gotrace/overview',
+  'gotrace/taskTypes',
+  'gotrace/tasks',
+  'gotrace/regionTypes',
+  'gotrace/regions',
+  'gotrace/lineEvents',
+  'gotrace/siteEvents',
+  'gotrace/stack',
 ] as const;
 export type WebviewMethod = (typeof WebviewMethods)[number];
 
@@ -57,9 +65,17 @@ export interface RevealMessage {
 }
 /** The colour theme changed (kind: 1 light, 2 dark, 3 high contrast, 4 high contrast light). */
 export interface ThemeMessage { type: 'theme'; kind: number }
+/**
+ * What a view link restores (deep links, "Go Trace: Copy Link to View"): a time window, and optionally the
+ * goroutine whose row is focused and the time of the selected span in it. ns since the trace start.
+ */
+export interface ViewState { startNs: number; endNs: number; goroutine?: number; timeNs?: number }
+/** Opening a deep link: show this window, scroll to the goroutine's row and select its span at `timeNs`. */
+export interface RestoreViewMessage extends ViewState { type: 'restoreView' }
 
 export type HostToWebview =
-  | InitMessage | ProgressMessage | OpenedMessage | OpenFailedMessage | ResponseMessage | RevealMessage | ThemeMessage;
+  | InitMessage | ProgressMessage | OpenedMessage | OpenFailedMessage | ResponseMessage | RevealMessage | ThemeMessage
+  | RestoreViewMessage;
 
 // ---- webview -> host ----
 
@@ -80,9 +96,14 @@ export interface OpenSourceMessage { type: 'openSource'; target: SourceRef; fram
 export interface ExportPprofMessage { type: 'exportPprof'; kind: 'sync' | 'net' | 'syscall' | 'sched'; filter?: Record<string, unknown> }
 /** A line for the extension's output channel (errors the webview met). */
 export interface LogMessage { type: 'log'; level: 'info' | 'warning' | 'error'; message: string }
+/** The timeline's window and selection changed (debounced): what "Copy Link to View" links to. */
+export interface ViewStateMessage extends ViewState { type: 'viewState' }
+/** The webview's "Copy link" button: the host copies a link to this view of the trace to the clipboard. */
+export interface CopyLinkMessage { type: 'copyLink'; view: ViewState }
 
 export type WebviewToHost =
-  | ReadyMessage | RequestMessage | CancelRequestMessage | CancelOpenMessage | OpenSourceMessage | ExportPprofMessage | LogMessage;
+  | ReadyMessage | RequestMessage | CancelRequestMessage | CancelOpenMessage | OpenSourceMessage | ExportPprofMessage | LogMessage
+  | ViewStateMessage | CopyLinkMessage;
 
 /**
  * Test hook, for the end-to-end tests only (they drive a real VS Code in a real browser and must click a
@@ -99,4 +120,8 @@ export interface WebviewTestHook {
   locateSpan(goroutine: number, timeNs: number): Promise<{ x: number; y: number } | null>;
   /** The text of the details pane (what the user reads after a click), or '' when nothing is selected. */
   detailsText(): string;
+  /** Shows a tab of the trace editor ('summary', 'timeline', 'goroutines', 'blocking', 'tasks', 'mmu'); false if none has that id. */
+  showTab?(id: string): boolean;
+  /** The id of the tab shown. */
+  currentTab?(): string | undefined;
 }
