@@ -16,6 +16,9 @@ import { formatBytes, formatCount, formatDuration } from './format';
 import { windowNs } from './viewport';
 import { ColorClassLabel, type ColorClass } from './states';
 import { Tabs } from './tabs';
+import { NavBar } from './nav/navBar';
+import { AnalysisViews } from './views/index';
+import type { ViewContext } from './views/context';
 
 declare global {
   interface Window { gotraceTest?: WebviewTestHook }
@@ -31,10 +34,13 @@ class App {
   private readonly help = new HelpOverlay();
   private palette: Palette;
   private opened = false;
+  private timelineStarted = false;
   private pendingReveal: RevealMessage | undefined;
+  private pendingRestore: Extract<HostToWebview, { type: 'restoreView' }> | undefined;
   private saveTimer: number | undefined;
   private detailsHeight = 240;
   private tabs: Tabs | undefined;
+  private views: AnalysisViews | undefined;
   private statusEl: HTMLElement | undefined;
   private rangeButton: HTMLButtonElement | undefined;
   private readonly ready: { promise: Promise<void>; resolve(): void; reject(e: unknown): void };
@@ -63,9 +69,12 @@ class App {
       ready: () => this.ready.promise,
       locateSpan: async (goroutine, timeNs) => {
         await this.ready.promise;
+        this.tabs?.show('timeline');
         return this.timeline ? this.timeline.locateSpan(goroutine, timeNs) : null;
       },
       detailsText: () => this.details?.text() ?? '',
+      showTab: (id) => { if (!this.tabs?.has(id)) return false; this.tabs.show(id); return true; },
+      currentTab: () => this.tabs?.current,
     };
   }
 
@@ -93,8 +102,14 @@ class App {
         this.host.onResponse(m);
         break;
       case 'reveal':
+        this.tabs?.show('timeline');
         if (this.timeline && this.opened) void this.timeline.reveal(m.startNs, m.endNs, m.spans, m.label);
         else this.pendingReveal = m;
+        break;
+      case 'restoreView': // a deep link (nav/, README "Timeline navigation")
+        this.tabs?.show('timeline');
+        if (this.timeline && this.timelineStarted) void this.timeline.restoreView(m).then(() => this.timeline?.canvas.focus());
+        else this.pendingRestore = m;
         break;
       case 'theme':
         // the variables may change after the message: read them now and again on the next frame
@@ -109,6 +124,7 @@ class App {
   private refreshPalette(kind?: number): void {
     this.palette = readPalette(kind);
     this.timeline?.setPalette(this.palette);
+    this.views?.themeChanged();
   }
 
   private showProgress(): void {
@@ -178,6 +194,11 @@ class App {
     timeline.canvas.addEventListener('pointerup', () => { setTimeout(() => { lastByClick = false; }, 0); });
 
     panel.appendChild(this.toolbar(timeline));
+    panel.appendChild(new NavBar(this.host, timeline, {
+      copyLink: () => this.host.post({ type: 'copyLink', view: timeline.viewState() }),
+      viewChanged: () => this.host.post({ type: 'viewState', ...timeline.viewState() }),
+      status: (text) => this.setStatus(text),
+    }).element);
     panel.appendChild(timeline.element);
     const splitter = this.splitter(panel);
     panel.appendChild(splitter);
@@ -187,7 +208,12 @@ class App {
     details.element.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') { e.preventDefault(); timeline.canvas.focus(); }
     });
+    // the analysis tabs (views/): the Summary first (the tab a new trace opens on), the others after the timeline
+    const views = new AnalysisViews(this.viewContext(summary));
+    this.views = views;
+    views.mountBefore(this.tabs);
     this.tabs.add('timeline', 'Timeline', panel, () => timeline.requestDraw());
+    views.mountAfter(this.tabs);
     if (this.persisted.tab) this.tabs.show(this.persisted.tab);
 
     timeline.whenReady().then(() => this.ready.resolve(), (e) => this.ready.reject(e));
@@ -196,11 +222,44 @@ class App {
       const r = this.pendingReveal;
       this.pendingReveal = undefined;
       if (r) void timeline.reveal(r.startNs, r.endNs, r.spans, r.label);
+      this.timelineStarted = true;
+      const v = this.pendingRestore;
+      this.pendingRestore = undefined;
+      if (v) void timeline.restoreView(v);
     }, (e) => {
       this.setStatus(`Could not read the timeline: ${(e as Error)?.message ?? e}`);
       this.host.log('error', `timeline start failed: ${(e as Error)?.message ?? e}`);
     });
     timeline.canvas.focus();
+  }
+
+  /** What the analysis views may do: open sources, and show things on the timeline (switching to its tab). */
+  private viewContext(summary: TraceSummary): ViewContext {
+    const toTimeline = () => { this.tabs?.show('timeline'); return this.timeline; };
+    return {
+      host: this.host,
+      summary,
+      palette: () => this.palette,
+      openSource: (frames, first = 0) => {
+        const refs = frames.map((f) => ({ file: f.file, line: f.line, func: f.func }));
+        const target = refs[Math.max(0, Math.min(first, refs.length - 1))];
+        if (target) this.host.post({ type: 'openSource', target, frames: refs });
+      },
+      reveal: (r) => {
+        const tl = toTimeline();
+        if (tl) void tl.revealSpans(r.startNs, r.endNs, r.spans, r.label).then(() => tl.canvas.focus());
+      },
+      showGoroutine: (id, timeNs, startNs, endNs) => {
+        const tl = toTimeline();
+        if (tl) void tl.focusGoroutine(id, { timeNs, startNs, endNs, focus: true });
+      },
+      timelineRange: () => {
+        const r = this.timeline?.getRange();
+        return r ? { fromNs: Math.round(Math.min(r.a, r.b)), toNs: Math.round(Math.max(r.a, r.b)) } : undefined;
+      },
+      showTab: (id) => this.tabs?.show(id),
+      log: (level, message) => this.host.log(level, message),
+    };
   }
 
   private toolbar(tl: TimelineView): HTMLElement {
@@ -343,8 +402,8 @@ class App {
     const typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
     if (typing) return;
     if (e.key === '?' && t !== this.timeline?.canvas) { e.preventDefault(); this.help.toggle(); return; }
-    // keys typed while nothing in particular has focus go to the timeline
-    if (this.timeline && (t === document.body || t === null || t === this.root)) this.timeline.onKey(e);
+    // keys typed while nothing in particular has focus go to the timeline (when its tab is shown)
+    if (this.timeline && this.tabs?.current === 'timeline' && (t === document.body || t === null || t === this.root)) this.timeline.onKey(e);
   }
 
   private setStatus(text: string): void {

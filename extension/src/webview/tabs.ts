@@ -30,11 +30,13 @@ export class Tabs {
     const button = document.createElement('button');
     button.className = 'tab';
     button.id = `tab-${id}`;
+    button.dataset.testid = `tab-${id}`;
     button.textContent = label;
     button.setAttribute('role', 'tab');
     button.setAttribute('aria-controls', `panel-${id}`);
     button.addEventListener('click', () => this.show(id));
     panel.id = `panel-${id}`;
+    panel.dataset.testid = panel.dataset.testid ?? `panel-${id}`;
     panel.setAttribute('role', 'tabpanel');
     panel.setAttribute('aria-labelledby', button.id);
     panel.classList.add('tab-panel');
@@ -60,4 +62,6 @@ export class Tabs {
   }
 
   get current(): string | undefined { return this.active; }
+
+  has(id: string): boolean { return this.tabs.some((t) => t.id === id); }
 }
