@@ -2,24 +2,26 @@
 // tab on a kind, the Goroutines tab on a group). main.ts mounts them: the Summary before the timeline (it is the tab
 // shown first), the others after it.
 
-import type { BlockingKind } from '../../protocol';
 import type { Tabs } from '../tabs';
 import type { AnalysisView, ViewContext } from './context';
 import { SummaryView } from './summary';
+import { BlockingView } from './blocking';
 
 /** Tab ids (also the `data-testid="tab-<id>"` of the tab buttons). */
 export const VIEW_TABS = { summary: 'summary', goroutines: 'goroutines', blocking: 'blocking', tasks: 'tasks', mmu: 'mmu' } as const;
 
 export class AnalysisViews {
   readonly summary: SummaryView;
+  readonly blocking: BlockingView;
   private readonly all: AnalysisView[] = [];
 
   constructor(ctx: ViewContext) {
+    this.blocking = new BlockingView(ctx);
     this.summary = new SummaryView(ctx, {
-      showKind: (kind: BlockingKind) => { void kind; },
-      showGroup: (name: string) => { void name; },
+      showKind: (kind) => { ctx.showTab(VIEW_TABS.blocking); this.blocking.showKind(kind); },
+      showGroup: (name) => { void name; },
     });
-    this.all.push(this.summary);
+    this.all.push(this.summary, this.blocking);
   }
 
   /** The tabs before the timeline's. */
@@ -29,7 +31,7 @@ export class AnalysisViews {
 
   /** The tabs after the timeline's. */
   mountAfter(tabs: Tabs): void {
-    void tabs;
+    tabs.add(VIEW_TABS.blocking, 'Blocking', this.blocking.element, () => this.blocking.shown());
   }
 
   themeChanged(): void {
