@@ -49,6 +49,9 @@ export function spanFill(kind: TrackKind, s: Span, pal: Palette, procColor: 'gor
   return fadeFill(fill, level);
 }
 
+/** The opacity of spans a filter dims. */
+export const DIM_ALPHA = 0.18;
+
 const fadeCache = new Map<string, string>();
 function fadeFill(fill: string, level: number): string {
   const key = `${fill}|${level}`;
@@ -67,6 +70,8 @@ export interface SpanDrawOptions {
   labels: boolean;
   /** Draw the goroutine id inside wide running spans of proc/thread tracks. */
   goroutineLabels: boolean;
+  /** Spans for which this is true are drawn faded (the timeline's filter highlights the others). */
+  dim?: (s: Span) => boolean;
 }
 
 /** Draws the spans of `track` in [y, y + h). */
@@ -78,8 +83,9 @@ export function drawSpans(ctx: CanvasRenderingContext2D, g: Geometry, track: Tra
   let anyHatch = false;
   const labels: { x: number; w: number; text: string; fill: string }[] = [];
   for (const s of track.spans) {
-    const fill = spanFill(kind, s, pal, o.procColor);
+    let fill = spanFill(kind, s, pal, o.procColor);
     if (fill === 'transparent') continue;
+    if (o.dim?.(s)) fill = fadeFill(fill, DIM_ALPHA);
     const px = spanPixels(g, s.startNs, s.endNs);
     if (!px) continue;
     const [xa, xb] = px;

@@ -26,9 +26,12 @@ import { drawSpans, drawInstants, drawCounter, counterScaleLabel, type Geometry 
 import type { Palette } from './theme';
 import { formatAxisTime, formatDuration, formatTimestamp, formatCount, formatBytes } from './format';
 import { toSteps, valuesAt } from './counters';
-import { drawnState, colorClass, ColorClassLabel, stateNames, dominantState } from './states';
+import { drawnState, colorClass, ColorClassLabel, stateNames, dominantState, GoroutineState } from './states';
 import type { PersistedState } from './persist';
 import { parseColor as parseCss } from './color';
+import { type SpanFilter, NO_FILTER, filterActive, spanPasses, countPassing } from './nav/filter';
+import { flowArrows, type ArrowRow } from './nav/arrows';
+import { NavHistory } from './nav/history';
 
 export const AXIS_H = 28;
 export const SCROLLBAR_W = 12;
@@ -117,6 +120,13 @@ export class TimelineView {
   private started = false;
   private firstData: { resolve(): void; reject(e: unknown): void; promise: Promise<void>; done: boolean };
   private readonly resizeObserver: ResizeObserver;
+  private readonly changeListeners: (() => void)[] = [];
+  private extraKeys: ((e: KeyboardEvent) => boolean) | undefined;
+  private filter: SpanFilter = NO_FILTER;
+  private arrows = false;
+  private arrowInfo = { shown: 0, offscreen: 0, dropped: 0 };
+  private marker: number | undefined;
+  readonly history = new NavHistory();
 
   constructor(private readonly host: Host, private readonly summary: TraceSummary,
     private palette: Palette, private readonly cb: TimelineCallbacks) {
@@ -275,7 +285,7 @@ export class TimelineView {
   setProcColor(c: 'goroutine' | 'state'): void {
     this.procColor = c;
     this.requestDraw();
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   getProcColor(): 'goroutine' | 'state' { return this.procColor; }
@@ -289,7 +299,7 @@ export class TimelineView {
     this.rebuild();
     this.requestDraw();
     this.requestData();
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   toggleCollapsed(key: string): void {
@@ -297,7 +307,7 @@ export class TimelineView {
     this.rebuild();
     this.requestDraw();
     this.requestData();
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   // ---------------------------------------------------------------- geometry
@@ -335,7 +345,7 @@ export class TimelineView {
     this.labelW = this.labelWidthFor(this.cssW);
     this.requestDraw();
     this.requestData(); // the plot's width is the query's resolution
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   /** True when x (canvas px) is on the divider between the names and the plot. */
@@ -354,7 +364,7 @@ export class TimelineView {
     this.tooltip.hidden = true; // it described what was under the pointer before the view moved
     this.requestDraw();
     this.requestData();
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   getViewport(): Viewport { return { ...this.vp }; }
@@ -369,7 +379,7 @@ export class TimelineView {
     this.tooltip.hidden = true;
     this.requestDraw();
     this.requestData();
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   zoom(factor: number, anchorFrac?: number): void {
@@ -646,7 +656,7 @@ export class TimelineView {
     const pos = this.layout.findSlot(where.group, where.slot);
     if (!pos) return false;
     this.setScroll(scrollToShow(this.scrollTop, pos.y, pos.height, this.plotH()));
-    if (changed) this.cb.changed();
+    if (changed) this.notifyChanged();
     return true;
   }
 
@@ -671,11 +681,12 @@ export class TimelineView {
     this.selection = sel;
     this.requestDraw();
     this.cb.select(sel);
-    this.cb.changed();
+    this.notifyChanged();
   }
 
   /** Selects the span of goroutine `id` at `timeNs`: scrolls to its row and, if the time is off-screen, centres it. */
   async followGoroutine(id: number, timeNs: number): Promise<boolean> {
+    this.pushHistory();
     if (timeNs < this.vp.startNs || timeNs > this.vp.endNs) this.setViewport(centreOn(this.vp, timeNs, this.durationNs));
     const ok = await this.revealGoroutine(id);
     if (!ok) return false;
@@ -803,6 +814,137 @@ export class TimelineView {
         rowLabel: e.track.kind === 'goroutine' || !e.goroutine ? e.label : `${e.label} ${e.track.kind}`, goroutine: e.goroutine });
       return;
     }
+  }
+
+  // ---------------------------------------------------------------- navigation (search, go to, arrows, history; nav/)
+
+  private notifyChanged(): void {
+    this.cb.changed();
+    for (const l of this.changeListeners) l();
+  }
+
+  /** Called after every change of the window, scroll, selection or rows. */
+  onViewChanged(f: () => void): void { this.changeListeners.push(f); }
+
+  /** Keys handled before the timeline's own (true: handled); used by the navigation bar. */
+  setExtraKeys(f: (e: KeyboardEvent) => boolean): void { this.extraKeys = f; }
+
+  /** The trace's goroutine group names (once read). */
+  groupNames(): string[] { return this.groupsRaw.map((g) => g.name); }
+
+  traceDurationNs(): number { return this.durationNs; }
+
+  /** Goroutine spans that do not pass the filter are dimmed, and the names of rows with none in view. */
+  setFilter(f: SpanFilter): void {
+    this.filter = f;
+    this.requestDraw();
+  }
+
+  getFilter(): SpanFilter { return this.filter; }
+
+  /** Flow arrows (unblock and create relations between the goroutine rows in view). */
+  setArrows(on: boolean): void {
+    this.arrows = on;
+    this.requestDraw();
+    this.notifyChanged();
+  }
+
+  arrowsShown(): boolean { return this.arrows; }
+
+  /** What the last drawn frame showed of the arrows: drawn, with the source row out of view, left out. */
+  arrowStats(): { shown: number; offscreen: number; dropped: number } { return { ...this.arrowInfo }; }
+
+  /** A vertical marker at a time (go to time); undefined removes it. */
+  setMarker(t: number | undefined): void {
+    this.marker = t;
+    this.requestDraw();
+  }
+
+  getMarker(): number | undefined { return this.marker; }
+
+  /** Go to time: centres `t` (keeping the width, narrowed to `maxWidthNs` when given) and marks it. */
+  goToTime(t: number, maxWidthNs?: number): void {
+    this.pushHistory();
+    const tt = Math.max(0, Math.min(this.durationNs, t));
+    const w = Math.min(windowNs(this.vp), maxWidthNs ?? Infinity);
+    this.setViewport(centreOn({ startNs: 0, endNs: w }, tt, this.durationNs));
+    this.setMarker(tt);
+  }
+
+  /** Remembers the current view for `back()`. */
+  pushHistory(): void {
+    const sel = this.selection;
+    const selection = sel?.kind === 'span' ? { trackKey: sel.trackKey, timeNs: sel.timeNs }
+      : sel?.kind === 'instant' ? { trackKey: sel.trackKey, timeNs: sel.instant.timeNs } : undefined;
+    this.history.push({ window: { startNs: this.vp.startNs, endNs: this.vp.endNs }, scrollTop: this.scrollTop, selection });
+  }
+
+  /** Returns to the view before the last jump (follow, search result, go to); false when there is none. */
+  async back(): Promise<boolean> {
+    const e = this.history.pop();
+    if (!e) { this.cb.status('Nothing to go back to'); return false; }
+    this.setViewport(e.window);
+    this.setScroll(e.scrollTop);
+    if (e.selection) await this.restoreSelection(e.selection.trackKey, e.selection.timeNs);
+    else this.select(null);
+    this.cb.status(`Back (${this.history.size} more)`);
+    return true;
+  }
+
+  /**
+   * Follows the unblocker of the selected goroutine span: for a wait, the goroutine that ended it (at that time);
+   * for a Runnable span that says "unblocked" or "created", the goroutine it names. The view before is kept for back().
+   */
+  async followUnblocker(): Promise<boolean> {
+    const sel = this.selection;
+    if (sel?.kind !== 'span' || sel.track.kind !== 'goroutine') {
+      this.cb.status('Select a goroutine span (a wait) to follow its unblocker');
+      return false;
+    }
+    const s = sel.span;
+    if (s.count === 1 && s.state === GoroutineState.Runnable && s.goroutine >= 0 && (s.reason === 'unblocked' || s.reason === 'created')) {
+      return this.followGoroutine(s.goroutine, s.startNs);
+    }
+    let st: GoroutineStackResult;
+    try {
+      st = await this.host.request<GoroutineStackResult>('gotrace/goroutineStack', { goroutine: sel.track.id ?? 0, timeNs: sel.timeNs }).promise;
+    } catch (e) {
+      this.cb.status(`Could not read the span: ${String((e as Error)?.message ?? e)}`);
+      return false;
+    }
+    const u = st.unblockedBy;
+    if (u && u.by >= 0) return this.followGoroutine(u.by, u.timeNs);
+    this.cb.status(u ? 'This wait was ended by the runtime, not by a goroutine' : 'This span was not unblocked by another goroutine');
+    return false;
+  }
+
+  /** What a link to this view holds: the window (whole ns) and the selected goroutine span, if any. */
+  viewState(): { startNs: number; endNs: number; goroutine?: number; timeNs?: number } {
+    const v: { startNs: number; endNs: number; goroutine?: number; timeNs?: number } = {
+      startNs: Math.max(0, Math.floor(this.vp.startNs)), endNs: Math.ceil(this.vp.endNs),
+    };
+    if (v.endNs <= v.startNs) v.endNs = v.startNs + 1;
+    const sel = this.selection;
+    if (sel?.kind === 'span' && sel.track.kind === 'goroutine') {
+      v.goroutine = sel.track.id ?? 0;
+      v.timeNs = Math.max(0, Math.round(sel.timeNs));
+    }
+    return v;
+  }
+
+  /** Restores a linked view: the window, then the goroutine's row with its span at `timeNs` selected. */
+  async restoreView(v: { startNs: number; endNs: number; goroutine?: number; timeNs?: number }): Promise<boolean> {
+    this.setViewport({ startNs: v.startNs, endNs: v.endNs });
+    if (v.goroutine === undefined) return true;
+    const ok = await this.revealGoroutine(v.goroutine);
+    if (ok) this.selectGoroutineAt(v.goroutine, v.timeNs ?? Math.round((this.vp.startNs + this.vp.endNs) / 2));
+    return ok;
+  }
+
+  /** Whether goroutine `id`'s row is placed in the last drawn frame (its content y and height). */
+  placedRow(id: number): { y: number; h: number } | undefined {
+    const p = this.placed.get(trackKey({ kind: 'goroutine', id, lane: 0 }));
+    return p ? { y: AXIS_H + p.y - this.scrollTop, h: p.h } : undefined;
   }
 
   // ---------------------------------------------------------------- Timeline API (for other views; README "Timeline API")
@@ -1003,16 +1145,21 @@ export class TimelineView {
       this.fitText('…', this.grouped ? 24 : 10, y + RowHeights.goroutine / 2, 40);
       return;
     }
-    ctx.fillStyle = t.foreground;
+    const key = trackKey({ kind: 'goroutine', id: item.id, lane: 0 });
+    const c = this.cache.get(key);
+    const filtering = filterActive(this.filter);
+    const f = this.filter;
+    const npp = c?.q.nsPerPixel ?? 1;
+    const rowMatches = !filtering || !c || countPassing(f, c.track.spans, this.vp.startNs, this.vp.endNs, npp) > 0;
+    ctx.fillStyle = rowMatches ? t.foreground : withAlphaCss(t.descriptionForeground, 0.55);
     this.fitText(goroutineRowLabel(item.id, item), this.grouped ? 24 : 10, y + RowHeights.goroutine / 2,
       this.labelW - (this.grouped ? 28 : 14));
-    const key = trackKey({ kind: 'goroutine', id: item.id, lane: 0 });
     this.placed.set(key, { y: vr.y, h: RowHeights.goroutine, track: { kind: 'goroutine', id: item.id, lane: 0 },
       label: goroutineRowLabel(item.id, item) });
-    const c = this.cache.get(key);
     if (c) {
       drawSpans(ctx, g, c.track, y + 5, RowHeights.goroutine - 7, pal, {
         procColor: this.procColor, labels: false, goroutineLabels: false,
+        dim: filtering ? (s) => !spanPasses(f, s, npp) : undefined,
       });
     }
     const samples = this.cache.get(trackKey({ kind: 'cpuSamples', id: item.id, lane: 0 }));
@@ -1067,6 +1214,19 @@ export class TimelineView {
     ctx.fillStyle = withAlphaCss(t.foreground, 0.2);
     ctx.fillRect(px - 1, AXIS_H, 1, this.cssH - AXIS_H);
 
+    if (this.arrows) this.drawArrows(g);
+    else this.arrowInfo = { shown: 0, offscreen: 0, dropped: 0 };
+    if (this.marker !== undefined && this.marker >= this.vp.startNs && this.marker <= this.vp.endNs) {
+      const mx = Math.round(px + timeToX(this.vp, pw, this.marker)) + 0.5;
+      ctx.strokeStyle = t.red;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(mx, AXIS_H);
+      ctx.lineTo(mx, this.cssH);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     // highlighted spans (reveal)
     if (this.highlights.length > 0) {
       ctx.strokeStyle = t.orange;
@@ -1125,6 +1285,45 @@ export class TimelineView {
     if (this.mouse && this.mouse.x >= px && this.mouse.y >= AXIS_H && !this.drag) {
       ctx.fillStyle = withAlphaCss(t.foreground, 0.35);
       ctx.fillRect(Math.round(this.mouse.x), AXIS_H, 1, this.cssH - AXIS_H);
+    }
+  }
+
+  /** Flow arrows between the goroutine rows drawn in this frame (nav/arrows.ts picks them). */
+  private drawArrows(g: Geometry): void {
+    const ctx = this.ctx;
+    const t = this.palette.theme;
+    const rows: ArrowRow[] = [];
+    for (const [key, p] of this.placed) {
+      if (p.track.kind !== 'goroutine' || (p.track.lane ?? 0) !== 0) continue;
+      const c = this.cache.get(key);
+      if (!c) continue;
+      rows.push({ goroutine: p.track.id ?? 0, y: AXIS_H + p.y - this.scrollTop + p.h / 2, spans: c.track.spans });
+    }
+    const r = flowArrows(rows, this.vp.startNs, this.vp.endNs, 300);
+    this.arrowInfo = { shown: r.arrows.length, offscreen: r.offscreen, dropped: r.dropped };
+    ctx.lineWidth = 1.5;
+    for (const a of r.arrows) {
+      const x = g.x0 + timeToX(g.vp, g.width, a.timeNs);
+      const color = a.kind === 'create' ? t.green : t.orange;
+      const dy = a.toY - a.fromY;
+      const bow = Math.min(36, Math.abs(dy) / 3 + 6);
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      ctx.arc(x, a.fromY, 2.5, 0, 2 * Math.PI);
+      ctx.fill();
+      const tipY = a.toY - Math.sign(dy) * 6;
+      ctx.beginPath();
+      ctx.moveTo(x, a.fromY);
+      ctx.quadraticCurveTo(x - bow, (a.fromY + tipY) / 2, x, tipY);
+      ctx.stroke();
+      // the head, pointing at the target row
+      ctx.beginPath();
+      ctx.moveTo(x, a.toY);
+      ctx.lineTo(x - 4, tipY - Math.sign(dy) * 2);
+      ctx.lineTo(x + 4, tipY - Math.sign(dy) * 2);
+      ctx.closePath();
+      ctx.fill();
     }
   }
 
@@ -1470,6 +1669,7 @@ export class TimelineView {
 
   /** Keys: see help.ts (the overlay lists the same). */
   onKey(e: KeyboardEvent): void {
+    if (this.extraKeys?.(e)) { e.preventDefault(); return; }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const k = e.key;
     let handled = true;
@@ -1493,6 +1693,7 @@ export class TimelineView {
       case 'Escape':
         if (this.range) this.setRange(null);
         else if (this.highlights.length > 0) this.clearHighlights();
+        else if (this.marker !== undefined) this.setMarker(undefined);
         else if (this.selection) this.select(null);
         else handled = false;
         break;

@@ -7,8 +7,8 @@ import { GoroutineState, reasonClass } from '../states';
 export type StateFilter = 'any' | 'blocked' | 'sync' | 'net' | 'syscall' | 'sleep' | 'runnable' | 'running';
 export const StateFilters: readonly StateFilter[] = ['any', 'blocked', 'sync', 'net', 'syscall', 'sleep', 'runnable', 'running'];
 export const StateFilterLabels: Record<StateFilter, string> = {
-  any: 'any state', blocked: 'blocked (any wait or syscall)', sync: 'sync / chan / select waits', net: 'network waits',
-  syscall: 'syscalls', sleep: 'sleeps', runnable: 'runnable (scheduler wait)', running: 'running',
+  any: 'any state', blocked: 'blocked (waits, syscalls)', sync: 'sync/chan/select waits', net: 'network waits',
+  syscall: 'syscalls', sleep: 'sleeps', runnable: 'runnable', running: 'running',
 };
 
 export interface SpanFilter { state: StateFilter; minDurationNs: number }

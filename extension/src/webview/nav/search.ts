@@ -80,7 +80,18 @@ export function goroutineItems(r: GoroutinesResult, detail: (ns: number) => stri
 }
 
 export function goroutineIdItem(st: GoroutineStackResult): SearchItem {
-  return { kind: 'goroutine', title: goroutineTitle(st.goroutine, st.name), detail: 'goroutine (by ID)', goroutine: st.goroutine };
+  return { kind: 'goroutine', title: goroutineTitle(st.goroutine, st.name), detail: 'goroutine (by ID)', goroutine: st.goroutine,
+    timeNs: aliveTime(st) };
+}
+
+/**
+ * A time at which the goroutine exists, from what gotrace/goroutineStack said about a time: before its creation
+ * (NotSeen) the end of that span (its creation); after its end (Dead) just before it; else the asked time (undefined).
+ */
+export function aliveTime(st: GoroutineStackResult): number | undefined {
+  if (st.state === 'NotSeen') return st.spanEndNs;
+  if (st.state === 'Dead') return Math.max(0, st.spanStartNs - 1);
+  return undefined;
 }
 
 export function hitItems(kind: 'region' | 'task' | 'log', r: SearchResult, detail: (ns: number) => string): SearchItem[] {

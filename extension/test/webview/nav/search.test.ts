@@ -35,6 +35,9 @@ test('goroutine results of blocking.go1.27.trace: every chanSender, by ID, once'
   assert.equal(byName[0].timeNs, 116864);
   const byId = goroutineIdItem(g13AtZero);
   assert.equal(byId.title, 'G13 main.chanSender');
+  // asked at 0, before it existed: the item goes to its creation
+  assert.equal(g13AtZero.state, 'NotSeen');
+  assert.equal(byId.timeNs, 116864);
   const merged = mergeItems([[byId], byName, goroutineItems(chanSenderGroup, fmt)]);
   assert.deepEqual(merged.map((i) => i.goroutine), [13, 90, 167]);
   assert.equal(merged[0].detail, 'goroutine (by ID)');
