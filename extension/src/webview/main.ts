@@ -17,7 +17,6 @@ import { windowNs } from './viewport';
 import { ColorClassLabel, type ColorClass } from './states';
 import { Tabs } from './tabs';
 import { NavBar } from './nav/navBar';
-import { NavBar } from './nav/navBar';
 import { AnalysisViews } from './views/index';
 import type { ViewContext } from './views/context';
 
@@ -36,9 +35,7 @@ class App {
   private palette: Palette;
   private opened = false;
   private timelineStarted = false;
-  private timelineStarted = false;
   private pendingReveal: RevealMessage | undefined;
-  private pendingRestore: Extract<HostToWebview, { type: 'restoreView' }> | undefined;
   private pendingRestore: Extract<HostToWebview, { type: 'restoreView' }> | undefined;
   private saveTimer: number | undefined;
   private detailsHeight = 240;
@@ -108,11 +105,6 @@ class App {
         this.tabs?.show('timeline');
         if (this.timeline && this.opened) void this.timeline.reveal(m.startNs, m.endNs, m.spans, m.label);
         else this.pendingReveal = m;
-        break;
-      case 'restoreView': // a deep link (nav/, README "Timeline navigation")
-        this.tabs?.show('timeline');
-        if (this.timeline && this.timelineStarted) void this.timeline.restoreView(m).then(() => this.timeline?.canvas.focus());
-        else this.pendingRestore = m;
         break;
       case 'restoreView': // a deep link (nav/, README "Timeline navigation")
         this.tabs?.show('timeline');
@@ -207,11 +199,6 @@ class App {
       viewChanged: () => this.host.post({ type: 'viewState', ...timeline.viewState() }),
       status: (text) => this.setStatus(text),
     }).element);
-    panel.appendChild(new NavBar(this.host, timeline, {
-      copyLink: () => this.host.post({ type: 'copyLink', view: timeline.viewState() }),
-      viewChanged: () => this.host.post({ type: 'viewState', ...timeline.viewState() }),
-      status: (text) => this.setStatus(text),
-    }).element);
     panel.appendChild(timeline.element);
     const splitter = this.splitter(panel);
     panel.appendChild(splitter);
@@ -235,10 +222,6 @@ class App {
       const r = this.pendingReveal;
       this.pendingReveal = undefined;
       if (r) void timeline.reveal(r.startNs, r.endNs, r.spans, r.label);
-      this.timelineStarted = true;
-      const v = this.pendingRestore;
-      this.pendingRestore = undefined;
-      if (v) void timeline.restoreView(v);
       this.timelineStarted = true;
       const v = this.pendingRestore;
       this.pendingRestore = undefined;
