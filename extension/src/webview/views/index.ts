@@ -6,6 +6,7 @@ import type { Tabs } from '../tabs';
 import type { AnalysisView, ViewContext } from './context';
 import { SummaryView } from './summary';
 import { BlockingView } from './blocking';
+import { GoroutinesView } from './goroutines';
 
 /** Tab ids (also the `data-testid="tab-<id>"` of the tab buttons). */
 export const VIEW_TABS = { summary: 'summary', goroutines: 'goroutines', blocking: 'blocking', tasks: 'tasks', mmu: 'mmu' } as const;
@@ -13,15 +14,17 @@ export const VIEW_TABS = { summary: 'summary', goroutines: 'goroutines', blockin
 export class AnalysisViews {
   readonly summary: SummaryView;
   readonly blocking: BlockingView;
+  readonly goroutines: GoroutinesView;
   private readonly all: AnalysisView[] = [];
 
   constructor(ctx: ViewContext) {
     this.blocking = new BlockingView(ctx);
+    this.goroutines = new GoroutinesView(ctx);
     this.summary = new SummaryView(ctx, {
       showKind: (kind) => { ctx.showTab(VIEW_TABS.blocking); this.blocking.showKind(kind); },
-      showGroup: (name) => { void name; },
+      showGroup: (name) => { ctx.showTab(VIEW_TABS.goroutines); this.goroutines.showGroup(name); },
     });
-    this.all.push(this.summary, this.blocking);
+    this.all.push(this.summary, this.goroutines, this.blocking);
   }
 
   /** The tabs before the timeline's. */
@@ -31,6 +34,7 @@ export class AnalysisViews {
 
   /** The tabs after the timeline's. */
   mountAfter(tabs: Tabs): void {
+    tabs.add(VIEW_TABS.goroutines, 'Goroutines', this.goroutines.element, () => this.goroutines.shown());
     tabs.add(VIEW_TABS.blocking, 'Blocking', this.blocking.element, () => this.blocking.shown());
   }
 
