@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { Annotations, toggleAnnotations } from './annotations';
 import { exportPprof, revealLineEvents, trackGoEditor } from './commands';
+import { copyViewLink, registerViewLinkHandler } from './deepLinkHandler';
 import { forgetGoEnv } from './goEnv';
 import { BlockingHoverProvider } from './hover';
 import { LineIndex } from './lineIndex';
@@ -75,6 +76,9 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
     vscode.commands.registerCommand('gotrace.showLog', () => logger.show()),
+    vscode.commands.registerCommand('gotrace.copyViewLink', (uri?: vscode.Uri) =>
+      copyViewLink(registry, context.extension.id, logger, uri instanceof vscode.Uri ? uri : undefined)),
+    registerViewLinkHandler(registry, logger),
 
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gotrace.server.path') || e.affectsConfiguration('gotrace.server.logLevel')) {

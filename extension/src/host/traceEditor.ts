@@ -11,6 +11,7 @@ import { ErrorCodes } from '../protocol';
 import type { BlockingKind, Filter } from '../protocol';
 import type { HostToWebview } from '../webview/messages';
 import { buildWebviewHtml, makeNonce } from './webviewHtml';
+import { latestViews } from './deepLink';
 import { parseWebviewMessage, withTraceId } from './webviewMessages';
 import { toRpcError } from './serverClient';
 import { TraceRegistry, type TraceSession } from './traces';
@@ -127,6 +128,13 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
           break;
         case 'log':
           logger.log(m.level, `[webview ${session.name}] ${m.message}`);
+          break;
+        case 'viewState': // deep links (deepLinkHandler.ts): what "Copy Link to View" links to
+          latestViews.set(session, { startNs: m.startNs, endNs: m.endNs, goroutine: m.goroutine, timeNs: m.timeNs });
+          break;
+        case 'copyLink':
+          latestViews.set(session, m.view);
+          await vscode.commands.executeCommand('gotrace.copyViewLink', session.uri);
           break;
       }
     }));
