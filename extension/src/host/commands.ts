@@ -106,9 +106,10 @@ export async function revealLineEvents(registry: TraceRegistry, index: LineIndex
       return findLineEvents((m, p) => registry.client.request(m, p), traceId, tracePath, chosen.line);
     }).then((r) => r, (e) => { void vscode.window.showErrorMessage(`Go Trace: ${toRpcError(e).message}`); return undefined; });
   if (!result) return;
-  logger.info(`${where} in ${session.name}: ${result.events.length} events (${result.checked} checked${result.truncated ? ', search truncated' : ''})`);
+  logger.info(`${where} in ${session.name}: ${result.events.length} of ${result.total} events${result.truncated ? ' (the longest)' : ''}`
+    + (result.skippedKinds.length > 0 ? `; could not read ${result.skippedKinds.join(', ')}` : ''));
   if (result.events.length === 0) {
-    const why = result.skippedKinds.length > 0 ? ` (${result.skippedKinds.join(', ')} waits are not block events)` : '';
+    const why = result.skippedKinds.length > 0 ? ` (the server could not list its ${result.skippedKinds.join(', ')} waits)` : '';
     void vscode.window.showInformationMessage(`Go Trace: no blocking events of ${where} found in ${session.name}${why}.`);
     return;
   }
@@ -121,6 +122,6 @@ export async function revealLineEvents(registry: TraceRegistry, index: LineIndex
     startNs: w.startNs,
     endNs: w.endNs,
     spans: result.events.map((e) => ({ goroutine: e.goroutine, timeNs: e.timeNs })),
-    label: `${where} — ${kinds} blocking, ${result.events.length} event${result.events.length === 1 ? '' : 's'}${result.truncated ? ' (first ones)' : ''}`,
+    label: `${where} — ${kinds} blocking, ${result.truncated ? `the ${result.events.length} longest of ` : ''}${result.total} event${result.total === 1 ? '' : 's'}`,
   });
 }

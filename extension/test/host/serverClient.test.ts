@@ -37,7 +37,7 @@ test('server: open with progress, sourceLines of a BLOCKS line, close', { skip }
     assert.equal(init.serverInfo?.name, 'gotrace');
     // What the extension uses: the host's own calls and what webviews may ask for.
     const used = [Methods.open, Methods.close, Methods.sourceLines, Methods.blockingSites, Methods.exportPprof, Methods.search,
-      Methods.goroutines, Methods.goroutineStack, Methods.ping, ...WebviewMethods];
+      Methods.goroutines, Methods.goroutineStack, Methods.lineEvents, Methods.ping, ...WebviewMethods];
     for (const m of used) assert.ok(init.capabilities.experimental?.methods?.includes(m), m);
     const progress: ProgressParams[] = [];
     const sub = client.onProgress((p) => progress.push(p));
@@ -131,11 +131,26 @@ test('server: reverse navigation finds the 63 cond.Wait events of main.go:106', 
     const r = await findLineEvents((m, p) => client.request(m, p), opened.traceId, lines.match.tracePath!, l);
     assert.equal(r.events.length, l.sync!.cumCount);
     assert.equal(r.events.length, 63);
+    assert.equal(r.total, 63);
     assert.equal(r.truncated, false);
-    assert.ok(r.events.every((e) => e.kind === 'sync' && e.endNs > e.timeNs));
-    // the wait times add up to the line's cumulative sync time (the profile's numbers) within the clock's rounding
-    const sum = r.events.reduce((s, e) => s + (e.endNs - e.timeNs), 0);
-    assert.ok(Math.abs(sum - l.sync!.cumNs) <= 63 * 64, `${sum} vs ${l.sync!.cumNs}`);
+    assert.deepEqual(r.skippedKinds, []);
+    assert.ok(r.events.every((e) => e.kind === 'sync' && e.endNs > e.timeNs && e.chargedNs > 0 && e.chargedNs <= e.endNs - e.timeNs));
+    // the charged times add up to the line's cumulative sync time (the profile's number)
+    const sum = r.events.reduce((s, e) => s + e.chargedNs, 0);
+    assert.equal(sum, l.sync!.cumNs);
+    // sorted by time; each is the goroutine's span at that time on the timeline
+    for (let i = 1; i < r.events.length; i++) assert.ok(r.events[i].timeNs >= r.events[i - 1].timeNs);
+    const first = r.events[0];
+    const st = await client.request<{ spanStartNs: number; spanEndNs: number; state: string }>(Methods.goroutineStack,
+      { traceId: opened.traceId, goroutine: first.goroutine, timeNs: first.timeNs });
+    assert.deepEqual([st.spanStartNs, st.spanEndNs], [first.timeNs, first.endNs]);
+    // a limit keeps the longest and says so
+    const few = await findLineEvents((m, p) => client.request(m, p), opened.traceId, lines.match.tracePath!, l, { limit: 5 });
+    assert.equal(few.events.length, 5);
+    assert.equal(few.total, 63);
+    assert.equal(few.truncated, true);
+    const longest = [...r.events].sort((a, b) => (b.endNs - b.timeNs) - (a.endNs - a.timeNs)).slice(0, 5).map((e) => e.endNs - e.timeNs);
+    assert.deepEqual(few.events.map((e) => e.endNs - e.timeNs).sort((a, b) => b - a), longest);
     const w = revealWindow(r.events, opened.summary.durationNs);
     assert.ok(w.startNs <= r.events[0].timeNs && w.endNs >= r.events[r.events.length - 1].endNs && w.endNs <= opened.summary.durationNs);
   } finally {
