@@ -7,6 +7,7 @@ import type { AnalysisView, ViewContext } from './context';
 import { SummaryView } from './summary';
 import { BlockingView } from './blocking';
 import { GoroutinesView } from './goroutines';
+import { TasksView } from './tasks';
 
 /** Tab ids (also the `data-testid="tab-<id>"` of the tab buttons). */
 export const VIEW_TABS = { summary: 'summary', goroutines: 'goroutines', blocking: 'blocking', tasks: 'tasks', mmu: 'mmu' } as const;
@@ -15,16 +16,18 @@ export class AnalysisViews {
   readonly summary: SummaryView;
   readonly blocking: BlockingView;
   readonly goroutines: GoroutinesView;
+  readonly tasks: TasksView;
   private readonly all: AnalysisView[] = [];
 
   constructor(ctx: ViewContext) {
     this.blocking = new BlockingView(ctx);
     this.goroutines = new GoroutinesView(ctx);
+    this.tasks = new TasksView(ctx);
     this.summary = new SummaryView(ctx, {
       showKind: (kind) => { ctx.showTab(VIEW_TABS.blocking); this.blocking.showKind(kind); },
       showGroup: (name) => { ctx.showTab(VIEW_TABS.goroutines); this.goroutines.showGroup(name); },
     });
-    this.all.push(this.summary, this.goroutines, this.blocking);
+    this.all.push(this.summary, this.goroutines, this.blocking, this.tasks);
   }
 
   /** The tabs before the timeline's. */
@@ -36,6 +39,7 @@ export class AnalysisViews {
   mountAfter(tabs: Tabs): void {
     tabs.add(VIEW_TABS.goroutines, 'Goroutines', this.goroutines.element, () => this.goroutines.shown());
     tabs.add(VIEW_TABS.blocking, 'Blocking', this.blocking.element, () => this.blocking.shown());
+    tabs.add(VIEW_TABS.tasks, 'Tasks & regions', this.tasks.element, () => this.tasks.shown());
   }
 
   themeChanged(): void {
