@@ -8,6 +8,7 @@ import { SummaryView } from './summary';
 import { BlockingView } from './blocking';
 import { GoroutinesView } from './goroutines';
 import { TasksView } from './tasks';
+import { MmuView } from './mmu';
 
 /** Tab ids (also the `data-testid="tab-<id>"` of the tab buttons). */
 export const VIEW_TABS = { summary: 'summary', goroutines: 'goroutines', blocking: 'blocking', tasks: 'tasks', mmu: 'mmu' } as const;
@@ -17,17 +18,19 @@ export class AnalysisViews {
   readonly blocking: BlockingView;
   readonly goroutines: GoroutinesView;
   readonly tasks: TasksView;
+  readonly mmu: MmuView;
   private readonly all: AnalysisView[] = [];
 
   constructor(ctx: ViewContext) {
     this.blocking = new BlockingView(ctx);
     this.goroutines = new GoroutinesView(ctx);
     this.tasks = new TasksView(ctx);
+    this.mmu = new MmuView(ctx);
     this.summary = new SummaryView(ctx, {
       showKind: (kind) => { ctx.showTab(VIEW_TABS.blocking); this.blocking.showKind(kind); },
       showGroup: (name) => { ctx.showTab(VIEW_TABS.goroutines); this.goroutines.showGroup(name); },
     });
-    this.all.push(this.summary, this.goroutines, this.blocking, this.tasks);
+    this.all.push(this.summary, this.goroutines, this.blocking, this.tasks, this.mmu);
   }
 
   /** The tabs before the timeline's. */
@@ -40,6 +43,7 @@ export class AnalysisViews {
     tabs.add(VIEW_TABS.goroutines, 'Goroutines', this.goroutines.element, () => this.goroutines.shown());
     tabs.add(VIEW_TABS.blocking, 'Blocking', this.blocking.element, () => this.blocking.shown());
     tabs.add(VIEW_TABS.tasks, 'Tasks & regions', this.tasks.element, () => this.tasks.shown());
+    tabs.add(VIEW_TABS.mmu, 'MMU', this.mmu.element, () => this.mmu.shown());
   }
 
   themeChanged(): void {
