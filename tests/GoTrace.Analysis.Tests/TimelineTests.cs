@@ -335,6 +335,24 @@ public class TimelineTests
             groups.Single(g => g.Name == "main.chanSender").ExecTime);
     }
 
+    [Fact]
+    public void Long_goroutine_lists_are_kept_for_the_next_page_and_give_the_same_pages()
+    {
+        var fresh = TimelineBuilder.Build(TestData.TracePath("blocking.go1.27.trace"));
+        var cached = TimelineBuilder.Build(TestData.TracePath("blocking.go1.27.trace"));
+        cached.ListCacheMinLength = 1;   // every list counts as long
+        foreach (var order in Enum.GetValues<GoroutineOrder>())
+            foreach (var group in new string?[] { null, "main.shortLived" })
+                foreach (var name in new string?[] { null, "main." })
+                {
+                    if (order == GoroutineOrder.Id && group is null && name is null) continue;   // paged directly, never cached
+                    var want = fresh.Goroutines(order, group, name).Select(g => g.Id).ToList();
+                    for (int rep = 0; rep < 2; rep++)   // the first call computes and keeps, the second reads
+                        for (int off = 0; off < want.Count + 5; off += 7)
+                            Assert.Equal(want.Skip(off).Take(7), cached.Goroutines(order, group, name, off, 7).Select(g => g.Id));
+                }
+    }
+
     [Theory]
     [MemberData(nameof(Traces))]
     public void Lookups_agree_with_the_spans(string trace)

@@ -76,6 +76,9 @@ public sealed class BlockingCollector : IPrefixConsumer
     private readonly BlockingIntervals _intervals = new();
     private BlockingIntervals.Mark _checkpoint;
     private GState[] _g = new GState[256];
+    private GoroutineLifetime[]? _lives;
+    private long[]? _bigIds;
+    private int[]? _bigIndex;   // after the pass: the lifetimes only (the per-kind open state is dead)
     private int _gCount;
     private readonly Dictionary<long, int> _gIndex = [];
     private int[] _gDense = new int[4096];   // id -> index+1 for small IDs
@@ -118,11 +121,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     {
         get
         {
-            for (int i = 0; i < _gCount; i++)
-            {
-                var g = _g[i];
-                yield return new GoroutineLifetime(g.Id, g.StartTime, g.EndTime, g.NameFrame);
-            }
+            for (int i = 0; i < _gCount; i++) yield return GoroutineAt(i);
         }
     }
 
@@ -135,6 +134,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     /// <summary>Lifetime of the goroutine with index <paramref name="index"/> (0 ≤ index &lt; <see cref="GoroutineCount"/>).</summary>
     public GoroutineLifetime GoroutineAt(int index)
     {
+        if (_lives is { } lives) return lives[index];
         ref var s = ref _g[index];
         return new GoroutineLifetime(s.Id, s.StartTime, s.EndTime, s.NameFrame);
     }
@@ -147,14 +147,18 @@ public sealed class BlockingCollector : IPrefixConsumer
     {
         int i = Find(id);
         if (i < 0) { g = default; return false; }
-        ref var s = ref _g[i];
-        g = new GoroutineLifetime(s.Id, s.StartTime, s.EndTime, s.NameFrame);
+        g = GoroutineAt(i);
         return true;
     }
 
     private int Find(long id)
     {
         if ((ulong)id < (ulong)_gDense.Length) return _gDense[id] - 1;
+        if (_bigIds is { } ids)
+        {
+            int k = Array.BinarySearch(ids, id);
+            return k >= 0 ? _bigIndex![k] : -1;
+        }
         return _gIndex.TryGetValue(id, out int i) ? i : -1;
     }
 
@@ -284,5 +288,25 @@ public sealed class BlockingCollector : IPrefixConsumer
         TraceStart = end.StartTime;
         TraceEnd = end.EndTime;
         _intervals.Trim();
+        var lives = new GoroutineLifetime[_gCount];
+        for (int i = 0; i < _gCount; i++)
+        {
+            ref var g = ref _g[i];
+            lives[i] = new GoroutineLifetime(g.Id, g.StartTime, g.EndTime, g.NameFrame);
+        }
+        _lives = lives;
+        _g = [];
+        // Large IDs: a sorted array (12 bytes each) instead of the dictionary (about 30).
+        _bigIds = new long[_gIndex.Count];
+        _bigIndex = new int[_gIndex.Count];
+        int n = 0;
+        foreach (var (id, i) in _gIndex)
+        {
+            _bigIds[n] = id;
+            _bigIndex[n++] = i;
+        }
+        Array.Sort(_bigIds, _bigIndex);
+        _gIndex.Clear();
+        _gIndex.TrimExcess();
     }
 }

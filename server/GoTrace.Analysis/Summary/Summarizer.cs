@@ -512,9 +512,7 @@ public sealed class Summarizer : IEventConsumer
             SchedulerWait: s.SchedWaitTime,
             GcSweeping: sweep is int w ? s.RangeTime.Get(w) : 0,
             GcPause: Overlap(_gc, g.CreationTime, end));
-        var perRegion = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var r in g.RegionList) perRegion[r.Name] = perRegion.GetValueOrDefault(r.Name) + r.Duration(t);
-        g.RegionTime = perRegion;
+        g.Owner = t;
     }
 
     private static readonly string[] SyncReasons = ["chan send", "chan receive", "select", "sync", "sync.(*Cond).Wait"];

@@ -204,11 +204,10 @@ public sealed class GoroutineSummary
     public IReadOnlyList<RegionSummary> Regions => RegionList;
 
     internal StatsData Data = new();
-    private ExecStats? _stats;
     internal NameTable? Reasons, Ranges;
 
-    /// <summary>Statistics over its whole life in the trace.</summary>
-    public ExecStats Stats => _stats ??= new ExecStats(Data, Reasons!, Ranges!);
+    /// <summary>Statistics over its whole life in the trace (made on each access: a trace may have millions of goroutines).</summary>
+    public ExecStats Stats => new(Data, Reasons!, Ranges!);
 
     /// <summary>Figures of the Go ≤1.21 goroutine table (spec Appendix D), derived from this summary.</summary>
     public LegacyGoroutineStats Legacy { get; internal set; } = null!;
@@ -217,7 +216,18 @@ public sealed class GoroutineSummary
     /// Time per region name: Σ over <see cref="Regions"/> of the region's interval (start or trace start, end or
     /// trace end), as the region pages measure latency. Nested regions are counted in full each.
     /// </summary>
-    public IReadOnlyDictionary<string, long> RegionTime { get; internal set; } = null!;
+    public IReadOnlyDictionary<string, long> RegionTime
+    {
+        get
+        {
+            var perRegion = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var r in RegionList) perRegion[r.Name] = perRegion.GetValueOrDefault(r.Name) + r.Duration(Owner!);
+            return perRegion;
+        }
+    }
+
+    /// <summary>The summary it belongs to (set when the pass completes).</summary>
+    internal TraceSummary? Owner;
 
     // --- transient state of the pass (Go's goroutineSummary) ---
     internal long LastStartTime, LastRunnableTime, LastBlockTime, LastSyscallTime, LastSyscallBlockTime;

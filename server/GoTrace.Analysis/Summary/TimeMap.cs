@@ -30,85 +30,107 @@ internal sealed class NameTable
 /// </summary>
 internal sealed class TimeMap
 {
-    private long[] _values;
-    private bool[] _present;
+    // Sparse: a goroutine or region meets few reasons and ranges, and a trace may hold millions of these maps.
+    private int[] _keys;
+    private long[] _vals;
+    private int _n;
 
-    public TimeMap(int capacity = 4)
+    public TimeMap(int capacity = 0)
     {
-        _values = new long[Math.Max(capacity, 1)];
-        _present = new bool[_values.Length];
+        _keys = capacity > 0 ? new int[capacity] : [];
+        _vals = capacity > 0 ? new long[capacity] : [];
     }
 
-    private TimeMap(long[] values, bool[] present)
+    private TimeMap(int[] keys, long[] vals, int n)
     {
-        _values = values;
-        _present = present;
+        _keys = keys;
+        _vals = vals;
+        _n = n;
     }
 
-    /// <summary>Slots (not all present).</summary>
-    public int Length => _values.Length;
+    /// <summary>One more than the largest present key (iterate 0..Length with <see cref="Has"/>).</summary>
+    public int Length
+    {
+        get
+        {
+            int max = -1;
+            for (int i = 0; i < _n; i++) max = Math.Max(max, _keys[i]);
+            return max + 1;
+        }
+    }
 
-    public bool Has(int k) => (uint)k < (uint)_present.Length && _present[k];
+    private int IndexOf(int k)
+    {
+        for (int i = 0; i < _n; i++)
+        {
+            if (_keys[i] == k) return i;
+        }
+        return -1;
+    }
+
+    public bool Has(int k) => IndexOf(k) >= 0;
 
     /// <summary>The value, 0 when absent (as a Go map read).</summary>
-    public long Get(int k) => (uint)k < (uint)_values.Length ? _values[k] : 0;
+    public long Get(int k)
+    {
+        int i = IndexOf(k);
+        return i >= 0 ? _vals[i] : 0;
+    }
+
+    private int Slot(int k)
+    {
+        int i = IndexOf(k);
+        if (i >= 0) return i;
+        if (_n == _keys.Length)
+        {
+            int cap = Math.Max(2, _n * 2);
+            Array.Resize(ref _keys, cap);
+            Array.Resize(ref _vals, cap);
+        }
+        _keys[_n] = k;
+        _vals[_n] = 0;
+        return _n++;
+    }
 
     /// <summary><c>m[k] += d</c> (creates the key).</summary>
     public void Add(int k, long d)
     {
-        if ((uint)k >= (uint)_values.Length) Grow(k);
-        _values[k] += d;
-        _present[k] = true;
+        int i = Slot(k);   // first: it may replace _vals
+        _vals[i] += d;
     }
 
     /// <summary><c>m[k] = v</c>.</summary>
     public void Set(int k, long v)
     {
-        if ((uint)k >= (uint)_values.Length) Grow(k);
-        _values[k] = v;
-        _present[k] = true;
+        int i = Slot(k);
+        _vals[i] = v;
     }
 
     /// <summary><c>delete(m, k)</c>.</summary>
     public void Remove(int k)
     {
-        if ((uint)k >= (uint)_values.Length) return;
-        _values[k] = 0;
-        _present[k] = false;
+        int i = IndexOf(k);
+        if (i < 0) return;
+        _n--;
+        _keys[i] = _keys[_n];
+        _vals[i] = _vals[_n];
     }
 
-    public void Clear()
-    {
-        Array.Clear(_values);
-        Array.Clear(_present);
-    }
+    public void Clear() => _n = 0;
 
-    public bool IsEmpty
-    {
-        get
-        {
-            foreach (bool p in _present) if (p) return false;
-            return true;
-        }
-    }
+    public bool IsEmpty => _n == 0;
 
-    public TimeMap Clone() => new((long[])_values.Clone(), (bool[])_present.Clone());
-
-    private void Grow(int k)
-    {
-        int n = Math.Max(k + 1, _values.Length * 2);
-        Array.Resize(ref _values, n);
-        Array.Resize(ref _present, n);
-    }
+    public TimeMap Clone() => _n == 0 ? new TimeMap() : new(_keys[.._n], _vals[.._n], _n);
 
     /// <summary>The present keys and values as a string-keyed dictionary.</summary>
     public Dictionary<string, long> ToDictionary(NameTable names)
     {
+        // In key order, as the dense arrays this replaced gave them.
+        var order = new int[_n];
+        for (int i = 0; i < _n; i++) order[i] = i;
+        Array.Sort(order, (a, b) => _keys[a].CompareTo(_keys[b]));
         var d = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (int i = 0; i < _present.Length; i++)
-        {
-            if (_present[i]) d[names[i]] = _values[i];
-        }
+        foreach (int i in order) d[names[_keys[i]]] = _vals[i];
         return d;
     }
 }

@@ -238,6 +238,14 @@ public sealed partial class TimelineIndex
             for (long i = Math.Max(0, offset); i < Gt.Count && page.Count < limit; i++) page.Add(Info(Gt.At((int)i)));
             return page;
         }
+        // A client pages through a long list with the same query: the whole order is kept for the next page.
+        var cacheKey = (order, group, nameContains);
+        if (_listCache.TryGet(cacheKey, out var cached))
+        {
+            var hit = new List<GoroutineInfo>();
+            for (int i = Math.Max(0, offset); i < cached.Length && hit.Count < limit; i++) hit.Add(Info(Gt.At(cached[i])));
+            return hit;
+        }
         var ords = new Growable<int>(1024);
         var keys = new Growable<long>(state == (GoroutineState)255 ? 0 : 1024);
         var nameOf = new Growable<int>(order == GoroutineOrder.Group ? 1024 : 0);
@@ -256,7 +264,7 @@ public sealed partial class TimelineIndex
         {
             var k = keys.Items;
             long want = Math.Min(n, (long)Math.Max(0, offset) + Math.Max(0, limit));
-            if (want <= heapLimit)
+            if (want <= heapLimit && n < ListCacheMinLength)
             {
                 // The first offset+limit by a bounded heap (the largest key, then the smallest position, first).
                 var heap = new PriorityQueue<int, (long Key, int Pos)>(Comparer<(long Key, int Pos)>.Create((a, b) =>
@@ -306,10 +314,64 @@ public sealed partial class TimelineIndex
                 });
             }
         }
+        if (n >= ListCacheMinLength && idx.Length == n)
+        {
+            var all = new int[n];
+            for (int i = 0; i < n; i++) all[i] = ords.Items[idx[i]];
+            _listCache.Add(cacheKey, all);
+        }
         var r = new List<GoroutineInfo>();
         int from = Math.Max(0, offset);
         for (int i = from; i < idx.Length && r.Count < limit; i++) r.Add(Info(Gt.At(ords.Items[idx[i]])));
         return r;
+    }
+
+    private readonly ListCache _listCache = new();
+
+    /// <summary>Lists at least this long are kept for the next page (tests lower it).</summary>
+    internal int ListCacheMinLength = ListCache.MinLength;
+
+    /// <summary>The last few long goroutine lists (ordinals in list order), bounded in total length.</summary>
+    private sealed class ListCache
+    {
+        /// <summary>Shorter lists are recomputed each time (a scan of them is fast).</summary>
+        public const int MinLength = 50_000;
+        private const long MaxTotal = 16_000_000;   // 64 MB of ordinals
+        private readonly LinkedList<((GoroutineOrder, string?, string?) Key, int[] List)> _lru = new();
+        private long _total;
+
+        public bool TryGet((GoroutineOrder, string?, string?) key, out int[] list)
+        {
+            lock (_lru)
+            {
+                for (var node = _lru.First; node is not null; node = node.Next)
+                {
+                    if (node.Value.Key == key)
+                    {
+                        _lru.Remove(node);
+                        _lru.AddFirst(node);
+                        list = node.Value.List;
+                        return true;
+                    }
+                }
+            }
+            list = [];
+            return false;
+        }
+
+        public void Add((GoroutineOrder, string?, string?) key, int[] list)
+        {
+            lock (_lru)
+            {
+                _lru.AddFirst((key, list));
+                _total += list.Length;
+                while ((_total > MaxTotal || _lru.Count > 4) && _lru.Count > 1)
+                {
+                    _total -= _lru.Last!.Value.List.Length;
+                    _lru.RemoveLast();
+                }
+            }
+        }
     }
 
     /// <summary>Goroutine groups (by name), largest execution time first.</summary>

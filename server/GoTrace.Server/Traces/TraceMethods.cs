@@ -90,6 +90,19 @@ internal static class TraceMethods
         await rc.NotifyAsync(Progress, new ProgressParams { TraceId = id, Path = path, BytesRead = session.Pass.BytesRead, TotalBytes = total, Events = session.Pass.Events },
             TraceJsonContext.Default.ProgressParams, ct).ConfigureAwait(false);
         store.Add(session);
+        // The goroutine groups read every goroutine's statistics (seconds for millions): start on them now, in the
+        // background; a request for them waits for this one computation.
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _ = session.Groups.Value;
+            }
+            catch (Exception e)
+            {
+                rc.Log.Warning($"goroutine groups of {path}: {e.Message}");
+            }
+        });
         try
         {
             Warm(session);
@@ -244,7 +257,10 @@ internal static class TraceMethods
         };
     }
 
-    internal static GoroutineGroupsResult Groups(TraceSession s) => new()
+    /// <summary>The goroutine groups, computed once per trace (a trace may have millions of goroutines).</summary>
+    internal static GoroutineGroupsResult Groups(TraceSession s) => s.Groups.Value;
+
+    internal static GoroutineGroupsResult ComputeGroups(TraceSession s) => new()
     {
         Groups = s.Summary.Goroutines.Values.GroupBy(g => g.Name, StringComparer.Ordinal)
             .Select(g => new GoroutineGroupDto

@@ -49,6 +49,11 @@ internal sealed class TraceSession
     public GoTrace.Analysis.Mmu.MmuCurve Curve(GoTrace.Analysis.Mmu.UtilFlags flags, bool go) =>
         _curves.GetOrAdd((flags, go), k => Mmu.Curve(k.Item1, k.Item2 ? GoTrace.Analysis.Mmu.MmuOptions.Go : GoTrace.Analysis.Mmu.MmuOptions.Correct));
 
+    /// <summary>gotrace/goroutineGroups, computed once per trace.</summary>
+    public Lazy<GoroutineGroupsResult> Groups { get; }
+
+    public TraceSession() => Groups = new(() => TraceMethods.ComputeGroups(this), LazyThreadSafetyMode.ExecutionAndPublication);
+
     private LineIndex? _lines;
     private readonly ConcurrentDictionary<BlockingKind, BlockingSites> _sites = new();
 
