@@ -94,7 +94,7 @@ test('hover escapes hostile trace strings (function, file, group names)', () => 
       line: 3,
       sync: {
         flatNs: 1, flatCount: 1, cumNs: 2, cumCount: 1, p50Ns: 1, p99Ns: 1, maxNs: 1,
-        topStacks: [{ timeNs: 2, count: 1, p50Ns: 1, p90Ns: 1, p99Ns: 1, maxNs: 1, userFrame: 0,
+        topStacks: [{ timeNs: 2, count: 1, p50Ns: 1, p90Ns: 1, p99Ns: 1, maxNs: 1, userFrame: 0, stackId: 7, histogram: [{ minNs: 1, maxNs: 2, count: 1 }],
           stack: [{ func: 'main.`f`|x', file: 'x/[a](b).go', line: 3, pc: 1 }], groups: [] }],
         groups: [{ name: '<img src=x>', count: 1, timeNs: 2 }],
       },
@@ -107,7 +107,7 @@ test('hover escapes hostile trace strings (function, file, group names)', () => 
 
 test('formatStack starts at the call the program blocked in and elides the rest', () => {
   const site = {
-    timeNs: 1, count: 1, p50Ns: 1, p90Ns: 1, p99Ns: 1, maxNs: 1, userFrame: 1, groups: [],
+    timeNs: 1, count: 1, p50Ns: 1, p90Ns: 1, p99Ns: 1, maxNs: 1, userFrame: 1, groups: [], stackId: 3, histogram: [],
     stack: [
       { func: 'sync.(*Mutex).Lock', file: 'sync/mutex.go', line: 46, pc: 1 },
       { func: 'main.a', file: '/x/app/main.go', line: 10, pc: 2 },

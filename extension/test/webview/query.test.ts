@@ -45,7 +45,7 @@ test('lane counts sent with the goroutine items are taken as they are', () => {
 
 test('a query asks for exactly the tracks of the visible rows', () => {
   const item = (id: number): GoroutineItem => ({ id, name: 'main.w', creationNs: 0, creator: 1, endNs: -1, execNs: 0, schedWaitNs: 0,
-    blockNs: 0, syscallNs: 0 });
+    blockNs: 0, syscallNs: 0, regionLanes: 0, rangeLanes: 0 });
   const fixed: TrackRow = { type: 'track', key: 'proc:0:0', label: 'Proc 0', track: { kind: 'proc', id: 0, lane: 0 }, style: 'spans',
     height: 18, indent: 0 };
   const body = new GroupBody('main.w', 100000);
