@@ -6,6 +6,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent } from '../form
 import { el, fact, message, errorText, linkButton } from './dom';
 import type { AnalysisView, ViewContext } from './context';
 import { KIND_LABELS, siteLink, siteGroups, miniHistogram, quantilesText } from './sites';
+import { exactMs } from './numbers';
 
 export interface SummaryLinks {
   /** Opens the Blocking tab on a kind. */
@@ -88,8 +89,8 @@ export class SummaryView implements AnalysisView {
     const card = el('section', { className: 'kind-card', testid: `summary-kind-${k.kind}` });
     const head = el('div', { className: 'kind-head' });
     head.append(el('span', { className: 'kind-name', text: KIND_LABELS[k.kind] }),
-      el('span', { className: 'kind-total', testid: `summary-total-${k.kind}`, text: formatDuration(k.totalNs),
-        title: `${formatCount(k.totalNs)} ns (go tool trace -pprof=${k.kind})` }),
+      el('span', { className: 'kind-total', testid: `summary-total-${k.kind}`, text: exactMs(k.totalNs),
+        title: `${formatDuration(k.totalNs)}: ${formatCount(k.totalNs)} ns, the total of go tool trace -pprof=${k.kind}` }),
       el('span', { className: 'muted', text: `${formatCount(k.totalCount)} ${k.totalCount === 1 ? 'wait' : 'waits'}` }));
     const all = linkButton('All sites…', `Open the ${KIND_LABELS[k.kind]} sites`, () => this.links.showKind(k.kind),
       { testid: `summary-all-${k.kind}` });
