@@ -40,6 +40,9 @@ try {
   await page.goto(`${base}/?trace=${trace}`);
   await page.evaluate(() => window.gotraceTest.ready());
   check(true, 'ready');
+  // a trace opens on its Summary tab: this walk is about the timeline
+  check(await page.evaluate(() => window.gotraceTest.currentTab?.()) === 'summary', 'opens on the Summary tab');
+  await page.evaluate(() => window.gotraceTest.showTab?.('timeline'));
   const canvas = await page.$('canvas.timeline-canvas');
   const box = await canvas.boundingBox();
   await page.mouse.click(box.x + 700, box.y + 14); // on the time axis: focuses without selecting
