@@ -101,7 +101,7 @@ export class MmuView implements AnalysisView {
       this.worstPane.hidden = true;
       this.selected = -1;
       this.legend.textContent = this.percentiles
-        ? `Lines: MMU (solid), ${GO_QUANTILES.slice(1).map(quantileLabel).join(', ')} (dashed, lighter for lower percentiles)` : '';
+        ? `Lines: MMU (solid blue); dashed orange, from lightest to darkest: ${GO_QUANTILES.slice(1).map(quantileLabel).join(', ')}` : '';
       this.draw();
       this.updateReadout();
     }, (e) => {
