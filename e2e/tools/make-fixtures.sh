@@ -10,6 +10,13 @@
 #     committed golden): the line's cumulative delay = sum of delay over samples with a location at main.go:LINE,
 #     each sample counted once; likewise the contention count.
 #
+#
+# It also writes e2e/fixtures/views.json (make-view-fixtures.mjs), the numbers of the analysis tabs' tests, from Go
+# only: `go tool pprof -raw` of every golden -pprof=KIND profile of blocking.go1.27.trace (per kind total and count),
+# the `-d=parsed` output above (a time inside each main.lockContender goroutine's longest span), Go's HTML pages in
+# testdata/golden-pages/{blocking,annotations}.go1.27.trace/pages.gz (goroutine groups, a group's goroutines, task
+# types and a histogram bucket's tasks) and Go's MMU of gcheavy.go1.27.trace (testdata/golden-mmu).
+#
 # Usage: bash e2e/tools/make-fixtures.sh [LINE]     (default 39: mu.Lock, mutex contention)
 # Needs Go 1.27 (GOROOT below, override with GO127ROOT) and node.
 set -euo pipefail
@@ -35,3 +42,16 @@ node "$ROOT/e2e/tools/make-fixtures.mjs" \
   >"$ROOT/e2e/fixtures/blocking.json"
 echo "wrote e2e/fixtures/blocking.json" >&2
 cat "$ROOT/e2e/fixtures/blocking.json" >&2
+
+raw_args=()
+for kind in sync net syscall sched; do
+  HOME="$tmp" "$GO" tool pprof -raw "$ROOT/testdata/golden-pprof/blocking.go1.27.trace.$kind.pb.gz" >"$tmp/raw.$kind" 2>"$tmp/raw.$kind.err"
+  raw_args+=(--pprof-raw "$kind=$tmp/raw.$kind")
+done
+node "$ROOT/e2e/tools/make-view-fixtures.mjs" "${raw_args[@]}" --parsed "$tmp/parsed" \
+  --pages-blocking "$ROOT/testdata/golden-pages/blocking.go1.27.trace/pages.gz" \
+  --pages-annotations "$ROOT/testdata/golden-pages/annotations.go1.27.trace/pages.gz" \
+  --mmu "$ROOT/testdata/golden-mmu/gcheavy.go1.27.trace/mmu.tsv.gz" \
+  --go-version "$(cat "$tmp/go-version")" \
+  >"$ROOT/e2e/fixtures/views.json"
+echo "wrote e2e/fixtures/views.json" >&2
