@@ -288,7 +288,7 @@ internal static class TraceMethods
             {
                 WindowNs = x.Window, Mmu = x.Mmu,
                 Percentiles = x.Percentiles.Length > 0 ? x.Percentiles : null,
-                Worst = x.WorstWindows.Length > 0 ? x.WorstWindows.Select(w => new MmuWindowDto { TimeNs = w.Time, Utilization = w.MutatorUtil }).ToArray() : null,
+                Worst = x.WorstWindows.Length > 0 ? x.WorstWindows.Select(w => new MmuWindowDto { TimeNs = w.Time - s.Pass.StartTime, Utilization = w.MutatorUtil }).ToArray() : null,
             }).ToArray(),
         };
     }

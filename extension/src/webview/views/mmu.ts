@@ -259,12 +259,12 @@ export class MmuView implements AnalysisView {
       const worst = r.points[0]?.worst ?? [];
       const list = el('ol', { className: 'worst-list', testid: 'mmu-worst-list' });
       for (const x of worst) {
-        const rel = x.timeNs - this.ctx.summary.startNs;
+        const rel = x.timeNs; // since the trace start, as every time of the protocol
         const label = `Utilization ${x.utilization.toFixed(3)} in the ${formatDuration(w)} window at ${formatTimestamp(rel)}`;
         list.appendChild(el('li', { testid: 'mmu-worst-item' }, [
           el('span', { text: `${x.utilization.toFixed(3)} at ${formatTimestamp(rel)} ` }),
           button('Show on timeline', 'Show this window on the timeline', () => this.ctx.reveal(
-            revealWindow(x.timeNs, w, this.ctx.summary.startNs, this.ctx.summary.durationNs, label)), { className: 'link-button', testid: 'mmu-worst-show' }),
+            revealWindow(x.timeNs, w, this.ctx.summary.durationNs, label)), { className: 'link-button', testid: 'mmu-worst-show' }),
         ]));
       }
       this.worstPane.replaceChildren(

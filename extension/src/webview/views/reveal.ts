@@ -49,8 +49,8 @@ export function revealTask(task: { startNs: number; endNs: number; goroutines: r
 }
 
 /** A window of the MMU (absolute trace-clock start, as gotrace/mmu's worst windows) as a reveal of its range. */
-export function revealWindow(timeNs: number, windowNs: number, traceStartNs: number, durationNs: number, label: string): RevealRequest {
-  const a = Math.max(0, timeNs - traceStartNs);
+export function revealWindow(timeNs: number, windowNs: number, durationNs: number, label: string): RevealRequest {
+  const a = Math.max(0, timeNs);
   const b = Math.min(durationNs, a + windowNs);
   const w = windowOf([{ startNs: a, endNs: b }], durationNs);
   return { startNs: w.startNs, endNs: w.endNs, spans: [], label };

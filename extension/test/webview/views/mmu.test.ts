@@ -53,17 +53,17 @@ test('hover finds the nearest window; the curve rises with the window', () => {
   mmuPerProc.points.forEach((p, k) => assert.ok(p.mmu <= mmuDefault.points[k].mmu + 1e-12));
 });
 
-test("the worst windows are on the trace clock: a reveal puts them inside the trace", () => {
+test("the worst windows are since the trace start: a reveal puts them inside the trace", () => {
   const worst = mmuWorst.points[0].worst!;
   assert.equal(worst.length, 8); // 10 asked; the trace has 8 disjoint 1 ms windows that low (Go lists at most 10)
   assert.equal(worst[0].utilization, 0.370368);
   for (const w of worst) {
-    const r = revealWindow(w.timeNs, 1e6, gcheavySummary.startNs, gcheavySummary.durationNs, 'w');
-    const rel = w.timeNs - gcheavySummary.startNs;
+    const r = revealWindow(w.timeNs, 1e6, gcheavySummary.durationNs, 'w');
+    const rel = w.timeNs;
     assert.ok(rel >= 0 && rel + 1e6 <= gcheavySummary.durationNs + 1, String(rel));
     assert.ok(r.startNs <= rel && r.endNs >= rel + 1e6 - 1);
     assert.ok(r.startNs >= 0 && r.endNs <= gcheavySummary.durationNs);
     assert.deepEqual(r.spans, []);
   }
-  assert.equal(worst[0].timeNs - gcheavySummary.startNs, 99959104);
+  assert.equal(worst[0].timeNs, 99959104);
 });
