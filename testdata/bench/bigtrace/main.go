@@ -31,12 +31,13 @@ func main() {
 	mutexEvery := flag.Int("mutex", 8, "take the shared mutex every N round trips (0: never)")
 	work := flag.Int("work", 1200, "spin iterations per round trip, outside the mutex")
 	hold := flag.Int("hold", 100, "spin iterations while holding the mutex")
+	size := flag.Int64("size", 0, "stop once the trace has about this many bytes (0: no limit; -d still bounds the time)")
 	flag.Parse()
 	if *pairs < 1 || *mutexEvery < 0 || *work < 0 || *hold < 0 {
 		fmt.Fprintln(os.Stderr, "bigtrace: -pairs must be >= 1; -mutex, -work and -hold >= 0")
 		os.Exit(2)
 	}
-	if err := run(*out, *dur, *pairs, *mutexEvery, *work, *hold); err != nil {
+	if err := run(*out, *dur, *size, *pairs, *mutexEvery, *work, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "bigtrace:", err)
 		os.Exit(1)
 	}
@@ -52,12 +53,24 @@ func spin(x uint64, n int) uint64 {
 	return x
 }
 
-func run(path string, dur time.Duration, pairs, mutexEvery, work, hold int) error {
+// countingWriter counts the bytes the tracer has written so far.
+type countingWriter struct {
+	w *bufio.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n.Add(int64(len(p)))
+	return c.w.Write(p)
+}
+
+func run(path string, dur time.Duration, size int64, pairs, mutexEvery, work, hold int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := &countingWriter{w: bw}
 	if err := trace.Start(w); err != nil {
 		f.Close()
 		return err
@@ -100,12 +113,16 @@ func run(path string, dur time.Duration, pairs, mutexEvery, work, hold int) erro
 		}()
 	}
 
-	time.Sleep(dur)
+	// The trace's size depends on how much CPU the machine gives the program: -size makes it reproducible.
+	deadline := time.Now().Add(dur)
+	for time.Now().Before(deadline) && (size <= 0 || w.n.Load() < size) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	stop.Store(true)
 	wg.Wait()
 	trace.Stop()
 
-	if err := w.Flush(); err != nil {
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}
@@ -117,6 +134,6 @@ func run(path string, dur time.Duration, pairs, mutexEvery, work, hold int) erro
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "bigtrace: %s: %.1f MB, %d round trips, %d mutex acquisitions in %v (checksum %x)\n",
-		path, float64(fi.Size())/1e6, trips.Load(), locks, dur, shared)
+		path, float64(fi.Size())/1e6, trips.Load(), locks, time.Since(deadline.Add(-dur)).Round(time.Millisecond), shared)
 	return nil
 }
