@@ -112,6 +112,26 @@ export interface Instant {
   stack: number; text?: string;
 }
 export interface CounterPoint { timeNs: number; endNs: number; series: number; min: number; max: number; last: number }
+
+/**
+ * The server leaves usual values out of gotrace/timeline answers to keep them small (PROTOCOL.md): a span's or an
+ * instant's count 1, goroutine/proc/thread/ref -1, stack 0; a point's series 0, min and max equal to last. This fills
+ * them back in place, so the types above hold; calling it twice changes nothing.
+ */
+export function normalizeTimeline(r: TimelineResult): TimelineResult {
+  for (const t of r.tracks) {
+    for (const s of t.spans as Partial<Span>[]) {
+      s.count ??= 1; s.stack ??= 0; s.goroutine ??= -1; s.proc ??= -1; s.thread ??= -1; s.ref ??= -1;
+    }
+    for (const i of t.instants as Partial<Instant>[]) {
+      i.count ??= 1; i.stack ??= 0; i.goroutine ??= -1; i.proc ??= -1; i.thread ??= -1;
+    }
+    for (const p of t.points as Partial<CounterPoint>[]) {
+      p.series ??= 0; p.min ??= p.last; p.max ??= p.last;
+    }
+  }
+  return r;
+}
 export interface Track { track: TrackRef; name: string; spans: Span[]; instants: Instant[]; series: string[]; points: CounterPoint[] }
 export interface TimelineResult { startNs: number; endNs: number; nsPerPixel: number; tracks: Track[] }
 export interface GoroutineStackParams { traceId: string; goroutine: number; timeNs: number }

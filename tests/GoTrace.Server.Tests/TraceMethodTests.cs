@@ -276,6 +276,27 @@ public sealed class TraceMethodTests
         }
         var summ = GoTrace.Analysis.Summary.Summarizer.Summarize(Trace("blocking.go1.27.trace"));
         Assert.Equal(summ.Goroutines[1].Stats.ExecTime, running);
+        // The compact wire form: usual values are left out (count 1, references -1, stack 0; a point's series 0, and
+        // min/max equal to last), never written.
+        foreach (var t in tracks)
+        {
+            foreach (var sp in t.GetProperty("spans").EnumerateArray())
+            {
+                if (sp.TryGetProperty("count", out var c)) Assert.NotEqual(1, c.GetInt32());
+                foreach (var name in new[] { "goroutine", "proc", "thread", "ref" })
+                    if (sp.TryGetProperty(name, out var v)) Assert.NotEqual(-1, v.GetInt64());
+                if (sp.TryGetProperty("stack", out var stk)) Assert.NotEqual(0, stk.GetInt32());
+            }
+            foreach (var pt in t.GetProperty("points").EnumerateArray())
+            {
+                long last = pt.GetProperty("last").GetInt64();
+                if (pt.TryGetProperty("min", out var mn)) Assert.NotEqual(last, mn.GetInt64());
+                if (pt.TryGetProperty("max", out var mx)) Assert.NotEqual(last, mx.GetInt64());
+                if (pt.TryGetProperty("series", out var se)) Assert.NotEqual(0, se.GetInt32());
+            }
+        }
+        Assert.Contains(tracks.SelectMany(t => t.GetProperty("spans").EnumerateArray()), sp => !sp.TryGetProperty("count", out _));
+        Assert.Contains(g1.GetProperty("spans").EnumerateArray(), sp => sp.TryGetProperty("stack", out _));
 
         await peer.RequestAsync(41, "gotrace/timeline", $"{{\"traceId\":\"{id}\",\"startNs\":0,\"endNs\":10,\"nsPerPixel\":1,\"kinds\":[\"nonsense\"]}}");
         var (bad, _) = await ResponseAsync(peer, 41);

@@ -7,6 +7,7 @@ import type {
   TraceSummary, TimelineResult, Track, TrackRef, GoroutineItem, GoroutinesResult, GoroutineGroupsResult,
   GoroutineGroup, Span, Instant, GoroutineStackResult,
 } from '../protocol';
+import { normalizeTimeline } from '../protocol';
 import type { Host } from './host';
 import { RequestError } from './host';
 import {
@@ -193,7 +194,7 @@ export class TimelineView {
       d = await this.host.request<TimelineResult>('gotrace/timeline', {
         startNs: 0, endNs: this.durationNs, nsPerPixel: Math.max(1, Math.ceil(this.durationNs / 1000)),
         kinds: ['gc', 'stw', 'tasks', 'counter', 'cpuSamples', 'logs', 'proc', 'thread', 'procRanges'],
-      }).promise;
+      }).promise.then(normalizeTimeline);
     } catch (e) {
       this.fail(e);
       throw e;
@@ -453,7 +454,7 @@ export class TimelineView {
     const { id, promise } = this.host.request<TimelineResult>('gotrace/timeline', {
       startNs: q.startNs, endNs: q.endNs, nsPerPixel: q.nsPerPixel, tracks,
     });
-    promise.then((r) => this.onTimeline(id, r, q), (e) => {
+    promise.then((r) => this.onTimeline(id, normalizeTimeline(r), q), (e) => {
       this.scheduler.answered(id);
       if (!(e instanceof RequestError && e.cancelled)) {
         this.cb.log('error', `timeline query failed: ${String((e as Error)?.message ?? e)}`);

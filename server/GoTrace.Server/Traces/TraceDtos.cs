@@ -291,43 +291,49 @@ public sealed class TimelineParams
     public string[]? Kinds { get; init; }
 }
 
+/// <summary>
+/// A span of gotrace/timeline. To keep big answers small, members at their usual value are left out: count 1;
+/// goroutine, proc, thread, ref -1; stack 0 (none). extension/src/protocol.ts normalizeTimeline fills them back.
+/// </summary>
 public sealed class SpanDto
 {
     public long StartNs { get; init; }
     public long EndNs { get; init; }
     public byte State { get; init; }
-    public int Count { get; init; }
+    public int? Count { get; init; }
     public long Index { get; init; }
     public string? Reason { get; init; }
-    public int Stack { get; init; }
-    public long Goroutine { get; init; }
-    public long Proc { get; init; }
-    public long Thread { get; init; }
-    public long Ref { get; init; }
+    public int? Stack { get; init; }
+    public long? Goroutine { get; init; }
+    public long? Proc { get; init; }
+    public long? Thread { get; init; }
+    public long? Ref { get; init; }
     /// <summary>Merged spans: time per state (index = state).</summary>
     public long[]? StateNs { get; init; }
 }
 
+/// <summary>An instant of gotrace/timeline; left out when usual: count 1; goroutine, proc, thread -1; stack 0.</summary>
 public sealed class InstantDto
 {
     public long TimeNs { get; init; }
     public long EndNs { get; init; }
-    public int Count { get; init; }
+    public int? Count { get; init; }
     public long Index { get; init; }
-    public long Goroutine { get; init; }
-    public long Proc { get; init; }
-    public long Thread { get; init; }
-    public int Stack { get; init; }
+    public long? Goroutine { get; init; }
+    public long? Proc { get; init; }
+    public long? Thread { get; init; }
+    public int? Stack { get; init; }
     public string? Text { get; init; }
 }
 
+/// <summary>A counter bucket of gotrace/timeline; left out when usual: series 0; min and max when equal to last.</summary>
 public sealed class CounterPointDto
 {
     public long TimeNs { get; init; }
     public long EndNs { get; init; }
-    public int Series { get; init; }
-    public long Min { get; init; }
-    public long Max { get; init; }
+    public int? Series { get; init; }
+    public long? Min { get; init; }
+    public long? Max { get; init; }
     public long Last { get; init; }
 }
 

@@ -303,6 +303,9 @@ internal static class TraceMethods
         return char.ToLowerInvariant(s[0]) + s[1..];
     }
 
+    // A reference that is usually absent (-1) is left out of the answer.
+    private static long? Opt(long v) => v != -1 ? v : null;
+
     /// <summary>Most tracks one timeline request may select.</summary>
     internal const int MaxTimelineTracks = 4096;
 
@@ -332,20 +335,22 @@ internal static class TraceMethods
                 Name = names.TryGetValue(t.Track, out var n) ? n : t.Track.ToString(),
                 Spans = t.Spans.Select(x => new SpanDto
                 {
-                    StartNs = x.Start - ix.Start, EndNs = x.End - ix.Start, State = x.State, Count = x.Count, Index = x.Index,
-                    Reason = x.Reason > 0 ? ix.String(x.Reason) : null, Stack = x.Stack, Goroutine = x.Goroutine, Proc = x.Proc,
-                    Thread = x.Thread, Ref = x.Ref,
+                    StartNs = x.Start - ix.Start, EndNs = x.End - ix.Start, State = x.State, Count = x.Count != 1 ? x.Count : null, Index = x.Index,
+                    Reason = x.Reason > 0 ? ix.String(x.Reason) : null, Stack = x.Stack != 0 ? x.Stack : null,
+                    Goroutine = Opt(x.Goroutine), Proc = Opt(x.Proc), Thread = Opt(x.Thread), Ref = Opt(x.Ref),
                     StateNs = x.IsMerged ? t.StateTimes.AsSpan(x.Breakdown, t.StateCount).ToArray() : null,
                 }).ToArray(),
                 Instants = t.Instants.Select(x => new InstantDto
                 {
-                    TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Count = x.Count, Index = x.Index, Goroutine = x.Goroutine,
-                    Proc = x.Proc, Thread = x.Thread, Stack = x.Stack, Text = x.Text > 0 ? ix.String(x.Text) : null,
+                    TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Count = x.Count != 1 ? x.Count : null, Index = x.Index,
+                    Goroutine = Opt(x.Goroutine), Proc = Opt(x.Proc), Thread = Opt(x.Thread), Stack = x.Stack != 0 ? x.Stack : null,
+                    Text = x.Text > 0 ? ix.String(x.Text) : null,
                 }).ToArray(),
                 Series = t.Series,
                 Points = t.Samples.Select(x => new CounterPointDto
                 {
-                    TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Series = x.Series, Min = x.Min, Max = x.Max, Last = x.Last,
+                    TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Series = x.Series != 0 ? x.Series : null,
+                    Min = x.Min != x.Last ? x.Min : null, Max = x.Max != x.Last ? x.Max : null, Last = x.Last,
                 }).ToArray(),
             }).ToArray(),
         };
