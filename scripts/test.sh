@@ -54,6 +54,20 @@ suite() {
   if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then failed=$((failed + 1)); fi
 }
 
+# --- Node.js: a fresh machine may have none (or an old one); npm is what the rest is installed with ---
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ! command -v npm >/dev/null 2>&1 || [ "$node_major" -lt 18 ]; then
+  echo "installing Node.js and npm (Debian packages)" >&2
+  SUDO=(); [ "$(id -u)" = 0 ] || SUDO=(sudo)
+  "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update >&2 &&
+    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y nodejs npm >&2 || status=1
+fi
+# The end-to-end setup brings Node 24 (code-server needs it); the unit tests run on it too when the machine's is old.
+if [ "${GOTRACE_SKIP_E2E:-0}" != 1 ] && node24=$(bash e2e/setup.sh | tail -n 1) && [ -x "$node24/node" ]; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$node_major" -ge 20 ] || export PATH="$node24:$PATH"
+fi
+
 # --- the extension's unit tests (node:test), against the server dotnet test just built ---
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   npm ci --no-audit --no-fund >&2 || status=1
