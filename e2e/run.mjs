@@ -6,7 +6,8 @@
 //
 // Starts code-server in its own session (process group) on a free 127.0.0.1 port with a fresh user-data-dir and
 // extensions-dir, installs the .vsix, opens a temporary workspace holding testdata/programs/blocking (main.go,
-// go.mod) and its trace, and runs the tests of e2e/tests.mjs in order. Screenshots of failures go to e2e/artifacts/
+// go.mod) and its trace, annotations.go1.27.trace with its program (in annotations/) and gcheavy.go1.27.trace, and
+// runs the tests of e2e/tests.mjs in order. Screenshots of failures go to e2e/artifacts/
 // with the logs of the run. Every process it started is ended at the end (also on failure, timeout or Ctrl-C),
 // and it checks that none is left. Prints one line per test and, last, "N passed, N failed"; exits 1 on failure.
 //   --only: run only these tests (ids: activate, open-trace, click-span, hover, ...); --keep: keep the temporary
@@ -186,6 +187,16 @@ function makeWorkspace(dir) {
     if (fs.existsSync(path.join(program, f))) fs.copyFileSync(path.join(program, f), path.join(dir, f));
   }
   fs.copyFileSync(path.join(ROOT, 'testdata', 'traces', 'blocking.go1.27.trace'), path.join(dir, 'blocking.go1.27.trace'));
+  // the analysis tabs' tests (issue 7): tasks and regions of annotations (its program in a folder of its own, both
+  // programs being main.go), the MMU of gcheavy
+  const annotations = path.join(ROOT, 'testdata', 'programs', 'annotations');
+  fs.mkdirSync(path.join(dir, 'annotations'));
+  for (const f of ['main.go', 'go.mod']) {
+    if (fs.existsSync(path.join(annotations, f))) fs.copyFileSync(path.join(annotations, f), path.join(dir, 'annotations', f));
+  }
+  for (const t of ['annotations.go1.27.trace', 'gcheavy.go1.27.trace']) {
+    fs.copyFileSync(path.join(ROOT, 'testdata', 'traces', t), path.join(dir, t));
+  }
 }
 
 /** Installs the .vsix with code-server itself; returns the installed extension's folder and manifest. */
@@ -226,6 +237,7 @@ async function main() {
     extensionsDir: path.join(tmpRoot, 'extensions'),
     workspace: path.join(tmpRoot, 'blocking'),
     fixture: JSON.parse(fs.readFileSync(path.join(E2E, 'fixtures', 'blocking.json'), 'utf8')),
+    views: JSON.parse(fs.readFileSync(path.join(E2E, 'fixtures', 'views.json'), 'utf8')),
     log,
   };
   fs.mkdirSync(ctx.extensionsDir, { recursive: true });

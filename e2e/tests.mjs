@@ -1,12 +1,13 @@
-// The end-to-end tests (issue 6), run in order by run.mjs against one VS Code window. `ctx` holds the page, the
+// The end-to-end tests (issue 6, then issue 7's from views.mjs), run in order by run.mjs against one VS Code window. `ctx` holds the page, the
 // installed extension's manifest, the workspace and the fixture (e2e/fixtures/blocking.json, from Go's own tools).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   waitFor, explorerRow, closeQuickInput, runCommand, clearNotifications, waitForPaletteCommand, commandLabel,
-  editorFor, readEditorPosition, viewLine, hookFrames, framePointToPage, visibleTabs, hasTab,
+  editorFor, readEditorPosition, viewLine, hookFrames, framePointToPage, visibleTabs, hasTab, theOnlyHookFrame,
 } from './lib/workbench.mjs';
+import { viewTests } from './views.mjs';
 import { parseDurations, equalsAtDisplayPrecision, formatLike } from './lib/duration.mjs';
 
 const TRACE_NAME = 'blocking.go1.27.trace';
@@ -45,16 +46,7 @@ function openCommand(ctx) {
 }
 
 async function theHookFrame(ctx, timeoutMs = 60_000) {
-  let found = [];
-  try {
-    return await waitFor('the trace editor\'s webview (one frame defining window.gotraceTest)', async () => {
-      found = await hookFrames(ctx.page);
-      return found.length === 1 ? found[0] : null;
-    }, { timeoutMs, intervalMs: 500 });
-  } catch (e) {
-    const frames = ctx.page.frames().map((f) => f.url().replace(/^https?:\/\/[^/]+/, '').slice(0, 100));
-    throw new Error(`${e.message}; ${found.length} hook frames; frames: ${frames.join(' , ')}`);
-  }
+  return theOnlyHookFrame(ctx.page, timeoutMs);
 }
 
 export const tests = [
@@ -109,6 +101,7 @@ export const tests = [
       // Opened by the custom editor, not as text (the default editor for *.trace files must be ours).
       assert(!(await editorFor(page, TRACE_NAME)), `${TRACE_NAME} opened in a text editor`);
       ctx.hookFrame = frame;
+      ctx.openTrace = TRACE_NAME;
     },
   },
   {
@@ -266,6 +259,8 @@ export const tests = [
       }
     },
   },
+  // issue 7: the analysis tabs and the timeline's navigation (e2e/views.mjs)
+  ...viewTests,
 ];
 
 /**

@@ -40,3 +40,30 @@ test('without a table: the sync lines, "cumulative" first', () => {
   assert.ok(!checkSyncCumulative('sync blocking\ncumulative 6.36 ms\nnet\ncumulative 6.37 ms', GO_NS).ok);
   assert.ok(!checkSyncCumulative('no blocking recorded on this line', GO_NS).ok);
 });
+
+// The analysis tabs' readers (lib/views-checks.mjs)
+import { parseCount, durationCellEquals, decimalEquals, parseMmuReadout, titleTotal } from './views-checks.mjs';
+
+test('counts, duration cells and decimals as the tabs show them', () => {
+  assert.equal(parseCount('180'), 180);
+  assert.equal(parseCount(' 1,234 '), 1234);
+  assert.ok(Number.isNaN(parseCount('12 goroutines')));
+  assert.ok(durationCellEquals('355.815425 ms', 355815425));
+  assert.ok(durationCellEquals('90 µs', 90048));
+  assert.ok(!durationCellEquals('355.815426 ms', 355815425));
+  assert.ok(!durationCellEquals('1 ms 2 ms', 1e6));
+  assert.ok(decimalEquals('0.347', 0.34692474935617496));
+  assert.ok(!decimalEquals('0.346', 0.34692474935617496));
+  assert.ok(decimalEquals('1', 0.9998));
+  assert.ok(!decimalEquals('0.340', 0.3405921318296932));
+});
+
+test('the MMU readout and an instance list title', () => {
+  const r = parseMmuReadout('MMU 0.370 for 1.12 ms windows · 99.9th percentile MU 0.371');
+  assert.equal(r.mmu, '0.370');
+  assert.equal(r.window.ns, 1.12e6);
+  assert.equal(parseMmuReadout('Point at the curve'), null);
+  assert.equal(titleTotal('Tasks batch, 1 ms – 1.58 ms: 5'), 5);
+  assert.equal(titleTotal('Tasks request: 1,500 (the first 1,000)'), 1500);
+  assert.ok(Number.isNaN(titleTotal('Tasks')));
+});

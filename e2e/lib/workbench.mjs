@@ -207,3 +207,17 @@ export async function framePointToPage(frame, x, y) {
   }
   return { x: px, y: py };
 }
+
+/** The one frame defining `window.gotraceTest` (waits until there is exactly one: one trace editor open). */
+export async function theOnlyHookFrame(page, timeoutMs = 60_000) {
+  let found = [];
+  try {
+    return await waitFor('the trace editor\'s webview (one frame defining window.gotraceTest)', async () => {
+      found = await hookFrames(page);
+      return found.length === 1 ? found[0] : null;
+    }, { timeoutMs, intervalMs: 500 });
+  } catch (e) {
+    const frames = page.frames().map((f) => f.url().replace(/^https?:\/\/[^/]+/, '').slice(0, 100));
+    throw new Error(`${e.message}; ${found.length} hook frames; frames: ${frames.join(' , ')}`);
+  }
+}
