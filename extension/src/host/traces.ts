@@ -101,8 +101,10 @@ export class TraceSession implements vscode.CustomDocument {
   isClosed(): boolean { return this.state === 'closed'; }
 
   cancelOpen(): void {
+    // The tab closes at once: the server may be blocked reading a pipe that has gone quiet, and only answers the
+    // cancel when bytes or the end arrive. An answer that still comes is released (open(): superseded or closed).
     if (this.state === 'opening') this.openCts?.cancel();
-    else if (this.state === 'failed') void this.closeTabs();
+    if (this.state === 'opening' || this.state === 'failed') void this.closeTabs();
   }
 
   onProgress(p: ProgressParams): void {
