@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GotraceProcess, DEFAULT_SERVER } from './rpc.mjs';
+import { GotraceProcess, DEFAULT_SERVER, captureFixture } from './rpc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -19,22 +19,8 @@ const outDir = path.join(repo, 'extension', 'test', 'webview', 'fixtures');
 fs.mkdirSync(outDir, { recursive: true });
 
 await server.initialize();
-const version = (await server.request('gotrace/ping', {})).version;
 
-async function capture(name, trace, make) {
-  const open = await server.request('gotrace/open', { path: path.join(repo, 'testdata', 'traces', trace) });
-  const requests = make(open.summary);
-  const responses = [];
-  for (const r of requests) responses.push(await server.request(r.method, { ...r.params, traceId: open.traceId }));
-  const fixture = {
-    capturedBy: 'extension/dev/capture-fixtures.mjs', serverVersion: version, trace: `testdata/traces/${trace}`,
-    summary: open.summary, requests, responses,
-  };
-  const file = path.join(outDir, name);
-  fs.writeFileSync(file, JSON.stringify(fixture) + '\n');
-  console.log(`wrote ${path.relative(repo, file)} (${fs.statSync(file).size} bytes)`);
-  await server.request('gotrace/close', { traceId: open.traceId });
-}
+const capture = (name, trace, make) => captureFixture({ server, repo, outDir, capturedBy: 'extension/dev/capture-fixtures.mjs' }, name, trace, make);
 
 await capture('blocking-timeline.json', 'blocking.go1.27.trace', (s) => [
   // 0: the discovery query the webview makes at start (whole trace, ~1000 px)

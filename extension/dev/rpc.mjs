@@ -1,6 +1,8 @@
 // A minimal JSON-RPC client for `gotrace serve` (LSP base-protocol framing over stdio), for the dev
 // harness and the fixture capture script only. The extension itself uses vscode-jsonrpc on the host side.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export const DEFAULT_SERVER = process.env.GOTRACE_SERVER || '/tmp/gotrace-server-dev/gotrace';
 
@@ -70,4 +72,26 @@ export class GotraceProcess {
     this.write({ method: 'exit' });
     this.proc.stdin.end();
   }
+}
+
+/**
+ * Opens a committed testdata trace, sends the requests `make(summary, responsesSoFar)` lists (each a request or a
+ * function returning one, so a request can use earlier answers), and writes them with the answers as a test fixture
+ * `outDir/name`; closes the trace. Shared by the fixture capture scripts.
+ */
+export async function captureFixture({ server, repo, outDir, capturedBy }, name, trace, make) {
+  const version = (await server.request('gotrace/ping', {})).version;
+  const open = await server.request('gotrace/open', { path: path.join(repo, 'testdata', 'traces', trace) });
+  const requests = [];
+  const responses = [];
+  for (const r of make(open.summary, responses)) {
+    const req = typeof r === 'function' ? r() : r;
+    requests.push(req);
+    responses.push(await server.request(req.method, { ...req.params, traceId: open.traceId }));
+  }
+  const fixture = { capturedBy, serverVersion: version, trace: `testdata/traces/${trace}`, summary: open.summary, requests, responses };
+  const file = path.join(outDir, name);
+  fs.writeFileSync(file, JSON.stringify(fixture) + '\n');
+  console.log(`wrote ${path.relative(repo, file)} (${fs.statSync(file).size} bytes)`);
+  await server.request('gotrace/close', { traceId: open.traceId });
 }

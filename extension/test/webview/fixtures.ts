@@ -1,4 +1,4 @@
-// The server answers the tests run on, captured from the dev server (/tmp/gotrace-server-dev/gotrace) on committed
+// The server answers the tests run on (timeline answers filled back with normalizeTimeline, as the webview does), captured from the dev server (/tmp/gotrace-server-dev/gotrace) on committed
 // testdata traces by `node extension/dev/capture-fixtures.mjs`: each fixture holds the requests it was made from
 // ("requests") and the answers ("responses"), in the same order.
 //
@@ -14,6 +14,7 @@
 import type {
   TimelineResult, GoroutineStackResult, GoroutineGroupsResult, GoroutinesResult, TraceSummary,
 } from '../../src/protocol';
+import { normalizeTimeline } from '../../src/protocol';
 import blockingJson from './fixtures/blocking-timeline.json';
 import annotationsJson from './fixtures/annotations-regions.json';
 
@@ -23,16 +24,16 @@ const blocking = blockingJson as unknown as Fixture;
 const annotations = annotationsJson as unknown as Fixture;
 
 export const blockingSummary = blocking.summary;
-export const blockingDiscovery = blocking.responses[0] as TimelineResult;
-export const blockingWhole = blocking.responses[1] as TimelineResult;
-export const blockingWindow = blocking.responses[2] as TimelineResult;
+export const blockingDiscovery = normalizeTimeline(blocking.responses[0] as TimelineResult);
+export const blockingWhole = normalizeTimeline(blocking.responses[1] as TimelineResult);
+export const blockingWindow = normalizeTimeline(blocking.responses[2] as TimelineResult);
 export const blockingWindowParams = blocking.requests[2].params as { startNs: number; endNs: number; nsPerPixel: number };
 export const blockingWholeParams = blocking.requests[1].params as { startNs: number; endNs: number; nsPerPixel: number };
 export const g13Stack = blocking.responses[3] as GoroutineStackResult;
 export const blockingGroups = blocking.responses[4] as GoroutineGroupsResult;
 export const chanSenders = blocking.responses[5] as GoroutinesResult;
-export const annotationLanes = annotations.responses[0] as TimelineResult;
-export const annotationTasks = annotations.responses[1] as TimelineResult;
+export const annotationLanes = normalizeTimeline(annotations.responses[0] as TimelineResult);
+export const annotationTasks = normalizeTimeline(annotations.responses[1] as TimelineResult);
 
 export function track(r: TimelineResult, kind: string, id: number, lane = 0) {
   const t = r.tracks.find((x) => x.track.kind === kind && (x.track.id ?? 0) === id && (x.track.lane ?? 0) === lane);

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GotraceProcess, DEFAULT_SERVER } from '../../../dev/rpc.mjs';
+import { GotraceProcess, DEFAULT_SERVER, captureFixture } from '../../../dev/rpc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..', '..');
@@ -19,22 +19,8 @@ const outDir = path.join(here, 'fixtures');
 fs.mkdirSync(outDir, { recursive: true });
 
 await server.initialize();
-const version = (await server.request('gotrace/ping', {})).version;
 
-async function capture(name, trace, make) {
-  const open = await server.request('gotrace/open', { path: path.join(repo, 'testdata', 'traces', trace) });
-  const requests = make(open.summary);
-  const responses = [];
-  for (const r of requests) responses.push(await server.request(r.method, { ...r.params, traceId: open.traceId }));
-  const fixture = {
-    capturedBy: 'extension/test/webview/nav/capture-nav-fixtures.mjs', serverVersion: version, trace: `testdata/traces/${trace}`,
-    summary: open.summary, requests, responses,
-  };
-  const file = path.join(outDir, name);
-  fs.writeFileSync(file, JSON.stringify(fixture) + '\n');
-  console.log(`wrote ${path.relative(repo, file)} (${fs.statSync(file).size} bytes)`);
-  await server.request('gotrace/close', { traceId: open.traceId });
-}
+const capture = (name, trace, make) => captureFixture({ server, repo, outDir, capturedBy: 'extension/test/webview/nav/capture-nav-fixtures.mjs' }, name, trace, make);
 
 const goroutineTracks = (ids) => ids.map((id) => ({ kind: 'goroutine', id, lane: 0 }));
 

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GotraceProcess, DEFAULT_SERVER } from '../../../dev/rpc.mjs';
+import { GotraceProcess, DEFAULT_SERVER, captureFixture } from '../../../dev/rpc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..', '..');
@@ -19,27 +19,8 @@ const outDir = path.join(here, 'fixtures');
 fs.mkdirSync(outDir, { recursive: true });
 
 await server.initialize();
-const version = (await server.request('gotrace/ping', {})).version;
 
-async function capture(name, trace, make) {
-  const open = await server.request('gotrace/open', { path: path.join(repo, 'testdata', 'traces', trace) });
-  const requests = [];
-  const responses = [];
-  // make() may look at earlier answers to build the next request
-  for (const r of make(open.summary, responses)) {
-    const req = typeof r === 'function' ? r() : r;
-    requests.push(req);
-    responses.push(await server.request(req.method, { ...req.params, traceId: open.traceId }));
-  }
-  const fixture = {
-    capturedBy: 'extension/test/webview/views/capture-views-fixtures.mjs', serverVersion: version,
-    trace: `testdata/traces/${trace}`, summary: open.summary, requests, responses,
-  };
-  const file = path.join(outDir, name);
-  fs.writeFileSync(file, JSON.stringify(fixture) + '\n');
-  console.log(`wrote ${path.relative(repo, file)} (${fs.statSync(file).size} bytes)`);
-  await server.request('gotrace/close', { traceId: open.traceId });
-}
+const capture = (name, trace, make) => captureFixture({ server, repo, outDir, capturedBy: 'extension/test/webview/views/capture-views-fixtures.mjs' }, name, trace, make);
 
 await capture('blocking-views.json', 'blocking.go1.27.trace', (s, res) => [
   // 0 the Summary's overview
