@@ -115,13 +115,19 @@ export interface CounterPoint { timeNs: number; endNs: number; series: number; m
 
 /**
  * The server leaves usual values out of gotrace/timeline answers to keep them small (PROTOCOL.md): a span's or an
- * instant's count 1, goroutine/proc/thread/ref -1, stack 0; a point's series 0, min and max equal to last. This fills
- * them back in place, so the types above hold; calling it twice changes nothing.
+ * instant's count 1, goroutine/proc/thread/ref -1, stack 0; a span's endNs when it is the next span's startNs and its
+ * index when it follows the previous span's (index + count); a point's series 0, min and max equal to last. This
+ * fills them back in place, so the types above hold; calling it twice changes nothing.
  */
 export function normalizeTimeline(r: TimelineResult): TimelineResult {
   for (const t of r.tracks) {
-    for (const s of t.spans as Partial<Span>[]) {
+    const spans = t.spans as Partial<Span>[];
+    for (let k = 0; k < spans.length; k++) {
+      const s = spans[k];
       s.count ??= 1; s.stack ??= 0; s.goroutine ??= -1; s.proc ??= -1; s.thread ??= -1; s.ref ??= -1;
+      // Implied by the neighbours: the index follows the previous span's, the end is the next span's start.
+      if (s.index === undefined && k > 0) s.index = spans[k - 1].index! + spans[k - 1].count!;
+      if (s.endNs === undefined && k + 1 < spans.length) s.endNs = spans[k + 1].startNs;
     }
     for (const i of t.instants as Partial<Instant>[]) {
       i.count ??= 1; i.stack ??= 0; i.goroutine ??= -1; i.proc ??= -1; i.thread ??= -1;

@@ -293,15 +293,16 @@ public sealed class TimelineParams
 
 /// <summary>
 /// A span of gotrace/timeline. To keep big answers small, members at their usual value are left out: count 1;
-/// goroutine, proc, thread, ref -1; stack 0 (none). extension/src/protocol.ts normalizeTimeline fills them back.
+/// goroutine, proc, thread, ref -1; stack 0 (none); endNs when it is the next span's startNs; index when it is the
+/// previous span's index + count. extension/src/protocol.ts normalizeTimeline fills them back.
 /// </summary>
 public sealed class SpanDto
 {
     public long StartNs { get; init; }
-    public long EndNs { get; init; }
+    public long? EndNs { get; set; }
     public byte State { get; init; }
     public int? Count { get; init; }
-    public long Index { get; init; }
+    public long? Index { get; set; }
     public string? Reason { get; init; }
     public int? Stack { get; init; }
     public long? Goroutine { get; init; }

@@ -303,6 +303,19 @@ internal static class TraceMethods
         return char.ToLowerInvariant(s[0]) + s[1..];
     }
 
+    // What the next or previous span implies is left out: an end that is the next span's start, an index that
+    // follows the previous span's (index + count).
+    private static SpanDto[] Compact(SpanDto[] spans)
+    {
+        for (int i = spans.Length - 1; i >= 1; i--)
+        {
+            var prev = spans[i - 1];
+            if (prev.EndNs == spans[i].StartNs) prev.EndNs = null;
+            if (spans[i].Index == prev.Index + (prev.Count ?? 1)) spans[i].Index = null;
+        }
+        return spans;
+    }
+
     // A reference that is usually absent (-1) is left out of the answer.
     private static long? Opt(long v) => v != -1 ? v : null;
 
@@ -333,13 +346,13 @@ internal static class TraceMethods
             {
                 Track = new TrackRefDto { Kind = KindName(t.Track.Kind), Id = t.Track.Id, Lane = t.Track.Lane },
                 Name = names.TryGetValue(t.Track, out var n) ? n : t.Track.ToString(),
-                Spans = t.Spans.Select(x => new SpanDto
+                Spans = Compact(t.Spans.Select(x => new SpanDto
                 {
                     StartNs = x.Start - ix.Start, EndNs = x.End - ix.Start, State = x.State, Count = x.Count != 1 ? x.Count : null, Index = x.Index,
                     Reason = x.Reason > 0 ? ix.String(x.Reason) : null, Stack = x.Stack != 0 ? x.Stack : null,
                     Goroutine = Opt(x.Goroutine), Proc = Opt(x.Proc), Thread = Opt(x.Thread), Ref = Opt(x.Ref),
                     StateNs = x.IsMerged ? t.StateTimes.AsSpan(x.Breakdown, t.StateCount).ToArray() : null,
-                }).ToArray(),
+                }).ToArray()),
                 Instants = t.Instants.Select(x => new InstantDto
                 {
                     TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Count = x.Count != 1 ? x.Count : null, Index = x.Index,
