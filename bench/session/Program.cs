@@ -22,10 +22,21 @@ Task run;
 Process? child = null;
 if (args.Length == 3)
 {
-    child = Process.Start(new ProcessStartInfo(args[2], "serve --log-level error")
+    // GOTRACE_BENCH_SERVER_LOG=FILE: the server's debug log (one line per message, with its time in the server).
+    string? log = Environment.GetEnvironmentVariable("GOTRACE_BENCH_SERVER_LOG");
+    child = Process.Start(new ProcessStartInfo(args[2], log is null ? "serve --log-level error" : "serve --log-level debug")
     {
-        RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
+        RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = log is not null, UseShellExecute = false,
     })!;
+    if (log is not null)
+    {
+        var sink = new StreamWriter(log);
+        _ = Task.Run(async () =>
+        {
+            while (await child.StandardError.ReadLineAsync() is { } line) await sink.WriteLineAsync(line);
+            await sink.DisposeAsync();
+        });
+    }
     input = child.StandardInput.BaseStream;
     output = child.StandardOutput.BaseStream;
     run = child.WaitForExitAsync();
