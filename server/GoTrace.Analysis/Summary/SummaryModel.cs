@@ -70,10 +70,15 @@ public sealed class ExecStats
     public long TotalTime { get; }
 
     /// <summary>Blocked time per block reason; a key can be present with 0 (Go then still shows the column).</summary>
-    public IReadOnlyDictionary<string, long> BlockTimeByReason { get; }
+    public IReadOnlyDictionary<string, long> BlockTimeByReason => _block ??= _data!.BlockTimeByReason.ToDictionary(_reasons!);
 
     /// <summary>Time inside special ranges ("GC mark assist", "GC incremental sweep", "stop-the-world (…)").</summary>
-    public IReadOnlyDictionary<string, long> RangeTime { get; }
+    public IReadOnlyDictionary<string, long> RangeTime => _range ??= _data!.RangeTime.ToDictionary(_ranges!);
+
+    // The maps are made when asked: goroutine lists of millions read only the times.
+    private IReadOnlyDictionary<string, long>? _block, _range;
+    private readonly StatsData? _data;
+    private readonly NameTable? _reasons, _ranges;
 
     internal ExecStats(StatsData d, NameTable reasons, NameTable ranges)
     {
@@ -83,8 +88,9 @@ public sealed class ExecStats
         SyscallBlockTime = d.SyscallBlockTime;
         TotalTime = d.TotalTime;
         SyscallDoubleCount = d.SyscallDoubleCount;
-        BlockTimeByReason = d.BlockTimeByReason.ToDictionary(reasons);
-        RangeTime = d.RangeTime.ToDictionary(ranges);
+        _data = d;
+        _reasons = reasons;
+        _ranges = ranges;
     }
 
     /// <summary>Creates statistics from values (for tests and callers that build their own).</summary>
@@ -96,8 +102,8 @@ public sealed class ExecStats
         SyscallTime = syscallTime;
         SyscallBlockTime = syscallBlockTime;
         TotalTime = totalTime;
-        BlockTimeByReason = blockTimeByReason;
-        RangeTime = rangeTime;
+        _block = blockTimeByReason;
+        _range = rangeTime;
     }
 
     /// <summary>
