@@ -81,7 +81,8 @@ export interface GoroutineGroup {
   name: string; count: number; execNs: number; schedWaitNs: number; blockNs: number; syscallNs: number; totalNs: number;
 }
 export interface GoroutineGroupsResult { groups: GoroutineGroup[] }
-export interface GoroutineGroupParams { traceId: string; name: string; sortBy?: string }
+/** The rows are a page ([offset, offset + limit), default limit 10,000) of the group in the sort order. */
+export interface GoroutineGroupParams { traceId: string; name: string; sortBy?: string; offset?: number; limit?: number }
 export interface GoroutineRow {
   id: number; totalNs: number; stats: number[]; ranges: number[]; gcSweepNs: number; gcPauseNs: number;
   regionNs: Record<string, number>;

@@ -178,6 +178,23 @@ public sealed class TraceMethodTests
         Assert.Equal(12, res.GetProperty("goroutines").GetArrayLength());
         Assert.Equal("Execution time", res.GetProperty("columns")[0].GetString());
         Assert.Equal(contenders.GetProperty("execNs").GetInt64(), res.GetProperty("execNs").GetInt64());
+
+        // Pages of a group (180 short-lived goroutines), whole and by a column: the same rows as the whole list's,
+        // the count and columns of the whole group.
+        foreach (var sort in new[] { "", ",\"sortBy\":\"Sched wait time\"" })
+        {
+            await peer.RequestAsync(19, "gotrace/goroutineGroup", $"{{\"traceId\":\"{id}\",\"name\":\"main.shortLived\"{sort}}}");
+            var whole = (await ResponseAsync(peer, 19)).Response.GetProperty("result");
+            Assert.Equal(180, whole.GetProperty("goroutines").GetArrayLength());
+            await peer.RequestAsync(20, "gotrace/goroutineGroup", $"{{\"traceId\":\"{id}\",\"name\":\"main.shortLived\",\"offset\":50,\"limit\":40{sort}}}");
+            var page = (await ResponseAsync(peer, 20)).Response.GetProperty("result");
+            Assert.Equal(180, page.GetProperty("count").GetInt32());
+            Assert.Equal(whole.GetProperty("columns").GetRawText(), page.GetProperty("columns").GetRawText());
+            Assert.Equal(whole.GetProperty("goroutines").EnumerateArray().Skip(50).Take(40).Select(x => x.GetRawText()),
+                page.GetProperty("goroutines").EnumerateArray().Select(x => x.GetRawText()));
+        }
+        await peer.RequestAsync(21, "gotrace/goroutineGroup", $"{{\"traceId\":\"{id}\",\"name\":\"main.shortLived\",\"limit\":0}}");
+        Assert.Equal(3, RpcPeer.Code((await ResponseAsync(peer, 21)).Response));
     }
 
     [Fact]

@@ -77,41 +77,82 @@ public static class GoroutineAnalysis
     /// <c>/goroutine?name=&lt;name&gt;&amp;sortby=&lt;sortBy&gt;</c>. Rows by <paramref name="sortBy"/> descending when it
     /// names a statistic column, else by total time descending (Go's sorts are unstable; ties here by goroutine ID).
     /// </summary>
-    public static GoroutineGroupDetail Group(TraceSummary summary, string name, string? sortBy = null)
+    public static GoroutineGroupDetail Group(TraceSummary summary, string name, string? sortBy = null) =>
+        Group(summary, name, sortBy, 0, int.MaxValue);
+
+    /// <summary>
+    /// <see cref="Group(TraceSummary, string, string?)"/> with only the rows [<paramref name="offset"/>,
+    /// offset + <paramref name="limit"/>) made (<see cref="GoroutineGroupDetail.Count"/> still counts the whole group):
+    /// a group may have millions of goroutines, and only a page is shown. The columns and the order are the whole
+    /// group's; the members are ranked from their times without building their breakdowns.
+    /// </summary>
+    public static GoroutineGroupDetail Group(TraceSummary summary, string name, string? sortBy, int offset, int limit)
     {
         long totalExec = 0, exec = 0, maxTotal = 0;
         string shown = "";
-        var members = new List<(GoroutineSummary G, IReadOnlyDictionary<string, long> Stats)>();
-        var statKeys = new HashSet<string>(StringComparer.Ordinal);
+        var members = new List<GoroutineSummary>();
+        var reasons = new HashSet<string>(StringComparer.Ordinal);
         var rangeKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var g in summary.Goroutines.Values)
         {
-            var s = g.Stats;
-            totalExec += s.ExecTime;
+            var d = g.Data;
+            totalExec += d.ExecTime;
             if (g.Name != name) continue;
-            var stats = s.NonOverlappingStats();
-            statKeys.UnionWith(stats.Keys);
-            rangeKeys.UnionWith(s.RangeTime.Keys);
-            members.Add((g, stats));
+            foreach (int k in d.BlockTimeByReason.Keys) reasons.Add(g.Reasons![k]);
+            foreach (int k in d.RangeTime.Keys) rangeKeys.Add(g.Ranges![k]);
+            members.Add(g);
             shown = g.Name;
-            exec += s.ExecTime;
-            maxTotal = Math.Max(maxTotal, s.TotalTime);
+            exec += d.ExecTime;
+            maxTotal = Math.Max(maxTotal, d.TotalTime);
         }
         string percent = totalExec > 0 ? GoFormat.Fixed((double)exec / totalExec * 100, 2) + "%" : "";
+        // NonOverlappingStats has the five fixed columns for every goroutine, and one per block reason present.
+        var statKeys = new HashSet<string>(StringComparer.Ordinal);
+        if (members.Count > 0)
+        {
+            statKeys.UnionWith([ExecStats.Execution, ExecStats.SchedWait, ExecStats.SyscallExecution, ExecStats.SyscallBlock, ExecStats.Unknown]);
+            foreach (var r in reasons) statKeys.Add("Block time (" + r + ")");
+        }
         var columns = StatTable.OrderColumns(statKeys);
         var rangeColumns = rangeKeys.Order(StringComparer.Ordinal).ToList();
 
-        IEnumerable<(GoroutineSummary G, IReadOnlyDictionary<string, long> Stats)> ordered =
-            sortBy is not null && statKeys.Contains(sortBy)
-                ? members.OrderByDescending(m => m.Stats.GetValueOrDefault(sortBy)).ThenBy(m => m.G.Id)
-                : members.OrderByDescending(m => m.G.Stats.TotalTime).ThenBy(m => m.G.Id);
-        var rows = ordered.Select(m =>
+        IEnumerable<GoroutineSummary> ordered = sortBy is not null && statKeys.Contains(sortBy)
+            ? members.OrderByDescending(g => StatValue(g, sortBy)).ThenBy(g => g.Id)
+            : members.OrderByDescending(g => g.Data.TotalTime).ThenBy(g => g.Id);
+        var rows = ordered.Skip(Math.Max(0, offset)).Take(Math.Max(0, limit)).Select(g =>
         {
-            var (values, bars) = StatTable.Row(columns, m.Stats, maxTotal);
-            var ranges = rangeColumns.Select(c => m.G.Stats.RangeTime.GetValueOrDefault(c)).ToList();
-            return new GoroutineRow(m.G, m.G.Stats.TotalTime, values, bars, ranges, m.G.Stats.TotalRangeTime != 0);
+            var s = g.Stats;
+            var (values, bars) = StatTable.Row(columns, s.NonOverlappingStats(), maxTotal);
+            var ranges = rangeColumns.Select(c => s.RangeTime.GetValueOrDefault(c)).ToList();
+            return new GoroutineRow(g, s.TotalTime, values, bars, ranges, s.TotalRangeTime != 0);
         }).ToList();
         return new GoroutineGroupDetail(shown, members.Count, exec, totalExec, percent, maxTotal, columns, rows, rangeColumns);
+    }
+
+    /// <summary>One column of <see cref="ExecStats.NonOverlappingStats"/> without building it.</summary>
+    private static long StatValue(GoroutineSummary g, string column)
+    {
+        var d = g.Data;
+        long Reason(string reason)
+        {
+            long v = 0;
+            foreach (int k in d.BlockTimeByReason.Keys)
+            {
+                if (g.Reasons![k] == reason) v += d.BlockTimeByReason.Get(k);
+            }
+            return v;
+        }
+        return column switch
+        {
+            ExecStats.Execution => d.ExecTime,
+            ExecStats.SchedWait => d.SchedWaitTime,
+            ExecStats.SyscallExecution => d.SyscallTime,
+            ExecStats.Unknown => g.Stats.UnknownTime,
+            // Go adds a block reason literally named "syscall" to the syscall block time.
+            ExecStats.SyscallBlock => d.SyscallBlockTime + Reason("syscall"),
+            _ when column.StartsWith("Block time (", StringComparison.Ordinal) && column.EndsWith(')') => Reason(column[12..^1]),
+            _ => 0,
+        };
     }
 }
 

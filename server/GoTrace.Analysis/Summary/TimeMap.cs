@@ -70,6 +70,9 @@ internal sealed class TimeMap
 
     public bool Has(int k) => IndexOf(k) >= 0;
 
+    /// <summary>The present keys (in no particular order).</summary>
+    public ReadOnlySpan<int> Keys => _keys.AsSpan(0, _n);
+
     /// <summary>The value, 0 when absent (as a Go map read).</summary>
     public long Get(int k)
     {

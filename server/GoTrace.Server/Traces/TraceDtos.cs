@@ -210,6 +210,9 @@ public sealed class GoroutineGroupParams
     public required string TraceId { get; init; }
     public required string Name { get; init; }
     public string? SortBy { get; init; }
+    /// <summary>A page of the rows (in the sort order): a group may have millions of goroutines.</summary>
+    public int? Offset { get; init; }
+    public int? Limit { get; init; }
 }
 
 public sealed class GoroutineRowDto

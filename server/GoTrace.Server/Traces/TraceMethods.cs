@@ -441,7 +441,10 @@ internal static class TraceMethods
 
     private static GoroutineGroupResult Group(TraceSession s, GoroutineGroupParams p)
     {
-        var d = GoroutineAnalysis.Group(s.Summary, p.Name, p.SortBy);
+        int limit = p.Limit ?? 10_000;
+        if (limit is < 1 or > 100_000) throw RpcException.BadParams("limit must be between 1 and 100000");
+        if (p.Offset is < 0) throw RpcException.BadParams("offset must not be negative");
+        var d = GoroutineAnalysis.Group(s.Summary, p.Name, p.SortBy, p.Offset ?? 0, limit);
         if (d.Count == 0) throw RpcException.BadParams($"no goroutine group named \"{p.Name}\"");
         return new GoroutineGroupResult
         {

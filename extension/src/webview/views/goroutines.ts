@@ -127,7 +127,10 @@ export class GoroutinesView implements AnalysisView {
     });
     table.setRows(g.goroutines);
     const head = el('h3', { testid: 'goroutine-group-title', text: `${g.name || '(no stack seen)'} — ${formatCount(g.count)} goroutine${g.count === 1 ? '' : 's'}` });
-    const sub = el('div', { className: 'muted', text: `Execution ${formatDuration(g.execNs)} (${g.execTimePercent} of all goroutines' execution time)` });
+    const sub = el('div', { className: 'muted', text: `Execution ${formatDuration(g.execNs)} (${g.execTimePercent} of all goroutines' execution time)`
+      + (g.count > g.goroutines.length
+        ? ` · the ${formatCount(g.goroutines.length)} with the most total time are listed; search the timeline for the others`
+        : '') });
     this.groupPane.replaceChildren(head, sub, table.element);
     if (focus && g.goroutines.length > 0) table.focusRow(0);
   }
