@@ -488,31 +488,34 @@ public sealed class Summarizer : IEventConsumer
             _gc.Add((_gcOpen, _lastTs));
             _gcOpen = -1;
         }
-        var result = new TraceSummary(goroutines, _tasks, _gc, end);
+        var result = new TraceSummary(goroutines, _tasks, _gc, end) { LastEventTime = _lastTs };
         foreach (var g in goroutines.Values) Derive(g, result);
         _result = result;
     }
 
-    private void Derive(GoroutineSummary g, TraceSummary t)
+    private static void Derive(GoroutineSummary g, TraceSummary t) => g.Owner = t;
+
+    /// <summary>The Go ≤1.21 figures of one goroutine, made when asked (a trace may have millions of goroutines).</summary>
+    internal static LegacyGoroutineStats LegacyOf(GoroutineSummary g, TraceSummary t)
     {
         var s = g.Data;
+        var reasons = g.Reasons!;
         long sync = 0;
         foreach (var reason in SyncReasons)
         {
-            if (Find(_reasons, reason) is int k) sync += s.BlockTimeByReason.Get(k);
+            if (Find(reasons, reason) is int k) sync += s.BlockTimeByReason.Get(k);
         }
-        int? net = Find(_reasons, "network");
-        int? sweep = Find(_ranges, "GC incremental sweep");
-        long end = g.EndTime != 0 ? g.EndTime : _lastTs;
-        g.Legacy = new LegacyGoroutineStats(
+        int? net = Find(reasons, "network");
+        int? sweep = Find(g.Ranges!, "GC incremental sweep");
+        long end = g.EndTime != 0 ? g.EndTime : t.LastEventTime;
+        return new LegacyGoroutineStats(
             Execution: s.ExecTime,
             NetworkWait: net is int n ? s.BlockTimeByReason.Get(n) : 0,
             SyncBlock: sync,
             BlockingSyscall: s.SyscallBlockTime,
             SchedulerWait: s.SchedWaitTime,
             GcSweeping: sweep is int w ? s.RangeTime.Get(w) : 0,
-            GcPause: Overlap(_gc, g.CreationTime, end));
-        g.Owner = t;
+            GcPause: Overlap(t._gc, g.CreationTime, end));
     }
 
     private static readonly string[] SyncReasons = ["chan send", "chan receive", "select", "sync", "sync.(*Cond).Wait"];

@@ -216,7 +216,7 @@ public sealed class GoroutineSummary
     public ExecStats Stats => new(Data, Reasons!, Ranges!);
 
     /// <summary>Figures of the Go ≤1.21 goroutine table (spec Appendix D), derived from this summary.</summary>
-    public LegacyGoroutineStats Legacy { get; internal set; } = null!;
+    public LegacyGoroutineStats Legacy => Summarizer.LegacyOf(this, Owner!);
 
     /// <summary>
     /// Time per region name: Σ over <see cref="Regions"/> of the region's interval (start or trace start, end or
@@ -423,8 +423,14 @@ public sealed class TraceSummary
         Goroutines = goroutines;
         Tasks = tasks;
         GcCycles = gc;
+        _gc = gc;
         Pass = pass;
     }
+
+    internal readonly List<(long Start, long End)> _gc;
+
+    /// <summary>Time of the last event the summarizer saw (a goroutine alive at the end is charged up to it).</summary>
+    internal long LastEventTime;
 
     /// <summary>Every goroutine, by ID (the latest summary of an ID, as Go's map keeps it), in first-seen order.</summary>
     public IReadOnlyDictionary<long, GoroutineSummary> Goroutines { get; }
