@@ -36,6 +36,8 @@ public sealed class SnapshotTests
         yield return ("tasks", "gotrace/tasks", "\"limit\":2");
         yield return ("regionTypes", "gotrace/regionTypes", "");
         yield return ("regions", "gotrace/regions", "\"limit\":3");
+        yield return ("overview", "gotrace/overview", "");
+        yield return ("lineEvents.main.go:39", "gotrace/lineEvents", "\"file\":\"/elsewhere/checkout/main.go\",\"line\":39,\"kind\":\"sync\",\"limit\":2");
     }
 
     private static async Task<JsonNode?> Call(RpcPeer peer, long id, string method, string @params)
@@ -77,6 +79,14 @@ public sealed class SnapshotTests
             var h = hits[0]!;
             doc["goroutineStack"] = await Call(peer, id++, "gotrace/goroutineStack",
                 $"{{\"traceId\":\"{traceId}\",\"goroutine\":{h["goroutine"]},\"timeNs\":{h["timeNs"]}}}");
+        }
+        // siteEvents and stack of the top sync site.
+        if (doc["blockingSites.sync"]?["sites"]?.AsArray() is { Count: > 0 } sites)
+        {
+            var stackId = sites[0]!["stackId"];
+            doc["siteEvents.sync.top"] = await Call(peer, id++, "gotrace/siteEvents",
+                $"{{\"traceId\":\"{traceId}\",\"kind\":\"sync\",\"stackId\":{stackId},\"limit\":2}}");
+            doc["stack.sync.top"] = await Call(peer, id++, "gotrace/stack", $"{{\"traceId\":\"{traceId}\",\"stack\":{stackId}}}");
         }
         string outFile = Path.Combine(Path.GetTempPath(), $"gotrace-snapshot-{Guid.NewGuid():N}.pb.gz");
         var export = await Call(peer, id++, "gotrace/exportPprof", $"{{\"traceId\":\"{traceId}\",\"kind\":\"sync\",\"outputPath\":{JsonSerializer.Serialize(outFile)}}}");
