@@ -212,6 +212,19 @@ public static class BlockingProfile
     }
 
     /// <summary>Maps interned stacks to Go's profile key: the first 128 PCs with trailing zero PCs ignored.</summary>
+    /// <summary>
+    /// Go's profile key of a stack: its first <see cref="MaxStack"/> PCs, trailing zero PCs left out. Stacks with equal
+    /// keys are one record (one site) of a profile.
+    /// </summary>
+    public static ulong[] KeyPcs(StackTable stacks, int stack)
+    {
+        var pcs = stacks.Pcs(stack);
+        if (pcs.Length > MaxStack) pcs = pcs[..MaxStack];
+        int n = pcs.Length;
+        while (n > 0 && pcs[n - 1] == 0) n--;
+        return pcs[..n].ToArray();
+    }
+
     internal sealed class ProfileKeys(StackTable stacks)
     {
         private readonly Dictionary<int, int> _byStack = [];
@@ -220,11 +233,7 @@ public static class BlockingProfile
         public int KeyOf(int stack)
         {
             if (_byStack.TryGetValue(stack, out int k)) return k;
-            var pcs = stacks.Pcs(stack);
-            if (pcs.Length > MaxStack) pcs = pcs[..MaxStack];
-            int n = pcs.Length;
-            while (n > 0 && pcs[n - 1] == 0) n--;
-            var key = pcs[..n].ToArray();
+            var key = KeyPcs(stacks, stack);
             if (!_byPcs.TryGetValue(key, out k))
             {
                 k = _byPcs.Count;

@@ -11,7 +11,8 @@ internal static class Annotations
     private static HistogramBucketDto[] Histogram(TimeHistogram h) =>
         h.Rows().Select(r => new HistogramBucketDto { Bucket = r.Bucket, MinNs = r.Min, MaxNs = r.Max, Label = r.Label, Count = r.Count }).ToArray();
 
-    private static int LimitOf(int? limit)
+    /// <summary>The limit of a listing method: default 1,000, at most 100,000 (also gotrace/lineEvents and siteEvents).</summary>
+    internal static int LimitOf(int? limit)
     {
         if (limit is < 1 or > MaxLimit) throw RpcException.BadParams($"limit must be between 1 and {MaxLimit}");
         return limit ?? DefaultLimit;

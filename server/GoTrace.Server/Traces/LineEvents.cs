@@ -70,8 +70,6 @@ public sealed class SiteEventsResult
 /// <summary>gotrace/lineEvents: the waits a source line's blocking numbers are made of (reverse navigation).</summary>
 internal static class LineEvents
 {
-    private const int DefaultLimit = 1000, MaxLimit = 100_000;
-
     public static LineEventsResult Of(TraceSession s, LineEventsParams p)
     {
         var kind = TraceMethods.KindOf(p.Kind);
@@ -105,20 +103,10 @@ internal static class LineEvents
         bool byTime = ByTime(p.Order);
         var c = s.Blocking;
         if (p.StackId < 0 || p.StackId >= c.Stacks.Count) throw RpcException.BadParams($"no stack {p.StackId}");
-        var key = Key(c, p.StackId);
+        var key = BlockingProfile.KeyPcs(c.Stacks, p.StackId);
         var filter = p.Filter is null ? ProfileFilter.AllGoroutines(c) : TraceMethods.FilterOf(s, p.Filter);
-        var (events, total, totalNs) = Collect(s, kind, filter, byTime, limit, stack => Key(c, stack).AsSpan().SequenceEqual(key));
+        var (events, total, totalNs) = Collect(s, kind, filter, byTime, limit, stack => BlockingProfile.KeyPcs(c.Stacks, stack).AsSpan().SequenceEqual(key));
         return new SiteEventsResult { Total = total, TotalNs = totalNs, Events = events };
-    }
-
-    // Go's profile key of a stack: its first 128 PCs without trailing zero PCs.
-    private static ulong[] Key(BlockingCollector c, int stack)
-    {
-        var pcs = c.Stacks.Pcs(stack);
-        if (pcs.Length > 128) pcs = pcs[..128];
-        int n = pcs.Length;
-        while (n > 0 && pcs[n - 1] == 0) n--;
-        return pcs[..n].ToArray();
     }
 
     private static (LineEventDto[] Events, long Total, long TotalNs) Collect(TraceSession s, BlockingKind kind, ProfileFilter filter,
@@ -152,12 +140,7 @@ internal static class LineEvents
         return (events, found.Count, totalNs);
     }
 
-    private static int LimitOf(int? limit)
-    {
-        int l = limit ?? DefaultLimit;
-        if (l is < 1 or > MaxLimit) throw RpcException.BadParams($"limit must be between 1 and {MaxLimit}");
-        return l;
-    }
+    private static int LimitOf(int? limit) => Annotations.LimitOf(limit);
 
     private static bool ByTime(string? order) => order switch
     {
