@@ -9,11 +9,21 @@ using System.Text.Json;
 using GoTrace.Server;
 using GoTrace.Server.Rpc;
 
-// session-bench TRACE [--server EXE]: with --server, EXE serve runs as a process over stdio (the shipped build: its
-// resident memory is the product's), else the server runs in this process over in-memory pipes.
+// session-bench TRACE [--server EXE] [--encoding packed|json]: with --server, EXE serve runs as a process over stdio
+// (the shipped build: its resident memory is the product's), else the server runs in this process over in-memory pipes.
+// Timeline answers are asked in the extension's encoding (packed) unless --encoding json; packed tracks are decoded
+// to items inside the timed call, as the extension's normalizeTimeline does.
+string encoding = "packed";
+var rest = new List<string>();
+for (int a = 0; a < args.Length; a++)
+{
+    if (args[a] == "--encoding" && a + 1 < args.Length && args[a + 1] is "packed" or "json") encoding = args[++a];
+    else rest.Add(args[a]);
+}
+args = [.. rest];
 if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] != "--server"))
 {
-    Console.Error.WriteLine("usage: session-bench TRACE [--server EXE]");
+    Console.Error.WriteLine("usage: session-bench TRACE [--server EXE] [--encoding packed|json]");
     return 2;
 }
 var path = Path.GetFullPath(args[0]);
@@ -51,6 +61,7 @@ else
     output = fromServer.Reader.AsStream();
 }
 long nextId = 0;
+double lastBody = 0, lastParse = 0;   // the last answer: ms from its header to its last byte, ms to parse its JSON
 
 async Task<JsonElement> Call(string method, string paramsJson)
 {
@@ -88,8 +99,31 @@ async Task<JsonElement> Read()
         else line.Append((char)b);
     }
     var buf = new byte[length];
+    var headerRead = Stopwatch.GetTimestamp();
     await output.ReadExactlyAsync(buf);
-    return JsonDocument.Parse(buf).RootElement.Clone();
+    var bodyRead = Stopwatch.GetTimestamp();
+    var doc = JsonDocument.Parse(buf).RootElement.Clone();
+    lastBody = Stopwatch.GetElapsedTime(headerRead, bodyRead).TotalMilliseconds;
+    lastParse = Stopwatch.GetElapsedTime(bodyRead).TotalMilliseconds;
+    return doc;
+}
+
+// The client's side of a timeline answer: every item in hand (packed tracks decoded).
+int Items(JsonElement tl)
+{
+    int n = 0;
+    foreach (var t in tl.GetProperty("tracks").EnumerateArray())
+    {
+        if (t.TryGetProperty("packed", out var packed))
+        {
+            var strings = t.TryGetProperty("strings", out var ss) ? ss.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
+            var v = new Tally();
+            GoTrace.Server.Traces.TimelinePacking.Read(packed.GetBytesFromBase64(), strings.Length, ref v);
+            n += v.Items;
+        }
+        else n += t.GetProperty("spans").GetArrayLength() + t.GetProperty("instants").GetArrayLength() + t.GetProperty("points").GetArrayLength();
+    }
+    return n;
 }
 
 static double P(List<double> xs, double q)
@@ -122,13 +156,21 @@ var top = await Call("gotrace/goroutines", $"{{\"traceId\":\"{traceId}\",\"order
 var gTracks = string.Join(",", top.GetProperty("goroutines").EnumerateArray().Select(g => $"{{\"kind\":\"goroutine\",\"id\":{g.GetProperty("id").GetInt64()}}}"));
 string tracks = $"\"kinds\":[\"proc\",\"gc\",\"stw\",\"counter\"],\"tracks\":[{gTracks}]";
 
+// The client's own decoder is compiled before the session (the extension's is JavaScript, compiled on its first use
+// at the open): one small answer, a millisecond at the end of the trace, outside the timed queries.
+Items(await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{Math.Max(0, duration - 1_000_000)},\"endNs\":{duration},\"nsPerPixel\":1000,\"encoding\":\"{encoding}\",{tracks}}}"));
+
 var rnd = new Random(42);
-var slow = new List<(double Ms, int I, long Win, long NsPerPixel)>();
+var slow = new List<(double Ms, int I, long Win, long NsPerPixel, string Client)>();
 var timeline = new List<double>();
 var responseBytes = new List<double>();
+int maxItems = 0;
 double firstQuery = 0;
 const int Width = 1600;
 long winStart = 0, win = duration;
+// Garbage collections during the timeline queries (in-process only: the counters are this process's).
+int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+var pauseBefore = GC.GetTotalPauseDuration();
 for (int i = 0; i < 200; i++)
 {
     if (i > 0)
@@ -140,16 +182,22 @@ for (int i = 0; i < 200; i++)
     }
     long nsPerPixel = Math.Max(1, win / Width);
     var sw = Stopwatch.StartNew();
-    var tl = await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{winStart},\"endNs\":{winStart + win},\"nsPerPixel\":{nsPerPixel},{tracks}}}");
+    var tl = await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{winStart},\"endNs\":{winStart + win},\"nsPerPixel\":{nsPerPixel},\"encoding\":\"{encoding}\",{tracks}}}");
+    double received = sw.Elapsed.TotalMilliseconds;
+    int items = Items(tl);
     double ms = sw.Elapsed.TotalMilliseconds;
+    string client = $"body {lastBody:F1}, JSON {lastParse:F1}, decoding {ms - received:F1} ms";
+    maxItems = Math.Max(maxItems, items);
     responseBytes.Add(tl.GetRawText().Length);
     if (i == 0) firstQuery = ms;
     timeline.Add(ms);
-    slow.Add((ms, i, win, nsPerPixel));
+    slow.Add((ms, i, win, nsPerPixel, client));
 }
 
+if (child is null)
+    Console.WriteLine($"garbage collections during the 200 timeline queries: gen0 {GC.CollectionCount(0) - gcBefore[0]}, gen1 {GC.CollectionCount(1) - gcBefore[1]}, gen2 {GC.CollectionCount(2) - gcBefore[2]}; paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms");
 Console.WriteLine("slowest timeline queries: " + string.Join("; ", slow.OrderByDescending(x => x.Ms).Take(4)
-    .Select(x => $"#{x.I} {x.Ms:F1} ms (window {x.Win} ns, {x.NsPerPixel} ns/px)")));
+    .Select(x => $"#{x.I} {x.Ms:F1} ms (window {x.Win} ns, {x.NsPerPixel} ns/px; {x.Client})")));
 // The slowest queries again: a query that is slow twice is slow work, not a pause of the machine.
 foreach (var x in slow.OrderByDescending(x => x.Ms).Take(4).ToList())
 {
@@ -157,7 +205,7 @@ foreach (var x in slow.OrderByDescending(x => x.Ms).Take(4).ToList())
     foreach (var st in new[] { ws, duration / 2 })
     {
         var sw = Stopwatch.StartNew();
-        await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{st},\"endNs\":{st + x.Win},\"nsPerPixel\":{x.NsPerPixel},{tracks}}}");
+        Items(await Call("gotrace/timeline", $"{{\"traceId\":\"{traceId}\",\"startNs\":{st},\"endNs\":{st + x.Win},\"nsPerPixel\":{x.NsPerPixel},\"encoding\":\"{encoding}\",{tracks}}}"));
         Console.WriteLine($"  replay #{x.I} at {st}: {sw.Elapsed.TotalMilliseconds:F1} ms");
     }
 }
@@ -186,11 +234,38 @@ Console.WriteLine($"trace: {path} ({fileBytes / 1048576.0:F1} MiB, {events:N0} e
 Console.WriteLine($"open (index everything; the first query can be answered after it): {openS:F2} s; first timeline query {firstQuery:F1} ms");
 Console.WriteLine($"resident memory after indexing ({(child is null ? "this process, JIT" : "the server process")}): {rss / 1048576.0:F0} MiB = {(double)rss / fileBytes:F2}x the file (goal <= 3x)"
     + (heap >= 0 ? $"; managed heap {heap / 1048576.0:F0} MiB" : ""));
-Console.WriteLine($"timeline range, 200 pans/zooms full view -> 1 µs, {Width} px, procs+GC+STW+counters+40 goroutines: p50 {P(timeline, 0.5):F2} ms, p99 {P(timeline, 0.99):F2} ms (goal p99 < 16 ms)");
-Console.WriteLine($"timeline response size: p50 {P(responseBytes, 0.5) / 1024:F0} KiB, max {responseBytes.Max() / 1024:F0} KiB");
+Console.WriteLine($"timeline range, 200 pans/zooms full view -> 1 µs, {Width} px, procs+GC+STW+counters+40 goroutines: p50 {P(timeline, 0.5):F2} ms, p99 {P(timeline, 0.99):F2} ms (goal p99 < 16 ms; {encoding} answers, decoded)");
+Console.WriteLine($"timeline response size ({encoding}): p50 {P(responseBytes, 0.5) / 1024:F0} KiB, max {responseBytes.Max() / 1024:F0} KiB; most items in one answer {maxItems:N0}");
 Console.WriteLine($"blocking sites (top 50, 4 kinds rotating), 100 queries: p50 {P(sites, 0.5):F2} ms, p99 {P(sites, 0.99):F2} ms (goal p99 < 5 ms)");
 if (lines.Count > 0) Console.WriteLine($"source lines (whole file, {fileList.Count} files rotating), 100 queries: p50 {P(lines, 0.5):F2} ms, p99 {P(lines, 0.99):F2} ms (goal p99 < 5 ms)");
 await input.DisposeAsync();
 await run;
 child?.Dispose();
 return 0;
+
+// Takes every decoded item and sums its values (so that none of the decoding can be skipped), as a client would
+// before drawing; it builds no objects per item.
+struct Tally : GoTrace.Server.Traces.TimelinePacking.IVisitor
+{
+    public int Items;
+    public long Sum;
+
+    public void Span(in GoTrace.Server.Traces.TimelinePacking.PackedSpan s, bool merged, ReadOnlySpan<long> stateNs)
+    {
+        Items++;
+        Sum += s.StartNs + s.EndNs + s.State + s.Count + s.Index + s.Reason + s.Stack + s.Goroutine + s.Proc + s.Thread + s.Ref;
+        foreach (long t in stateNs) Sum += t;
+    }
+
+    public void Instant(in GoTrace.Server.Traces.TimelinePacking.PackedInstant x)
+    {
+        Items++;
+        Sum += x.TimeNs + x.EndNs + x.Count + x.Index + x.Goroutine + x.Proc + x.Thread + x.Stack + x.Text;
+    }
+
+    public void Point(in GoTrace.Server.Traces.TimelinePacking.CounterPointValue p)
+    {
+        Items++;
+        Sum += p.TimeNs + p.EndNs + p.Series + p.Min + p.Max + p.Last;
+    }
+}

@@ -23,7 +23,8 @@ public sealed partial class TimelineIndex
         return new TimelineQueryResult { Start = start, End = end, NsPerPixel = r, Tracks = tracks };
     }
 
-    private static long Resolution(long start, long end, long nsPerPixel) =>
+    /// <summary>The resolution <see cref="Query"/> and <see cref="QueryTrack"/> use for a window: <paramref name="nsPerPixel"/>, coarsened to at most <see cref="MaxPixels"/> pixels.</summary>
+    public static long Resolution(long start, long end, long nsPerPixel) =>
         Math.Max(Math.Max(1, nsPerPixel), (end - start + MaxPixels - 1) / MaxPixels);
 
     /// <summary>
@@ -71,31 +72,57 @@ public sealed partial class TimelineIndex
     }
 
     /// <summary>One track of <see cref="Query"/>. Unknown tracks give an empty result.</summary>
-    public TrackData QueryTrack(TrackId id, long start, long end, long nsPerPixel)
+    public TrackData QueryTrack(TrackId id, long start, long end, long nsPerPixel) =>
+        QueryTrack(id, start, end, nsPerPixel, static (in TrackView v) => new TrackData
+        {
+            Track = v.Track, StateCount = v.StateCount, Spans = v.Spans.ToArray(), StateTimes = v.StateTimes.ToArray(),
+            Instants = v.Instants.ToArray(), Series = v.Series, Samples = v.Samples.ToArray(), Scanned = v.Scanned,
+        });
+
+    /// <summary>
+    /// One track of <see cref="Query"/>, handed to <paramref name="read"/> as a view of buffers that are reused by the
+    /// next query on this thread (so a query allocates nothing in proportion to its answer); <paramref name="read"/>
+    /// copies what it keeps.
+    /// </summary>
+    public TResult QueryTrack<TResult>(TrackId id, long start, long end, long nsPerPixel, TrackReader<TResult> read)
     {
         if (end <= start) end = start + 1;
         long r = Resolution(start, end, nsPerPixel);
-        switch (id.Kind)
+        var o = t_parts ?? new TrackParts();
+        t_parts = null; // a query inside read() gets its own buffers
+        try
         {
-            case TrackKind.Counter:
-                return (ulong)id.Id < (ulong)Counters.Length ? QueryCounter(Counters[id.Id], id, start, end, r) : new TrackData { Track = id };
-            case TrackKind.CpuSamples:
-            case TrackKind.Logs:
-                return QueryInstants(id, start, end, r);
-            default:
-                var src = SourceOf(id);
-                return src is null ? new TrackData { Track = id } : QuerySpans(src.Value, start, end, r);
+            o.Reset(id);
+            switch (id.Kind)
+            {
+                case TrackKind.Counter:
+                    if ((ulong)id.Id < (ulong)Counters.Length) QueryCounter(Counters[id.Id], start, end, r, o);
+                    break;
+                case TrackKind.CpuSamples:
+                case TrackKind.Logs:
+                    QueryInstants(id, start, end, r, o);
+                    break;
+                default:
+                    if (SourceOf(id) is { } src) QuerySpans(src, start, end, r, o);
+                    break;
+            }
+            return read(new TrackView(o));
+        }
+        finally
+        {
+            o.Reset(default);
+            t_parts = o;
         }
     }
 
+    [ThreadStatic] private static TrackParts? t_parts;
+
     // ---------------------------------------------------------------- spans
 
-    private TrackData QuerySpans(in SpanSource t, long start, long end, long r)
+    private void QuerySpans(in SpanSource t, long start, long end, long r, TrackParts o)
     {
         var it = t.SeekAt(r, start, End);
         var merger = new SpanMerger(r);
-        var spans = new Growable<TimelineSpan>(16);
-        var times = new Growable<long>(0);
         SpanItem o0 = default;
         long scanned = 0;
         var kind = t.Id.Kind;
@@ -107,13 +134,12 @@ public sealed partial class TimelineIndex
             scanned++;
             if (cur.End <= start && cur.End > cur.Start) continue;
             int n = merger.Add(in cur, ref o0);
-            if ((n & 1) != 0) spans.Add(ToSpan(in o0, kind, states, ref times));
-            if ((n & 2) != 0) spans.Add(ToSpan(in cur, kind, states, ref times));
+            if ((n & 1) != 0) o.Spans.Add(ToSpan(in o0, kind, states, ref o.Times));
+            if ((n & 2) != 0) o.Spans.Add(ToSpan(in cur, kind, states, ref o.Times));
         }
-        if (merger.Flush(ref o0)) spans.Add(ToSpan(in o0, kind, states, ref times));
-        spans.Trim();
-        times.Trim();
-        return new TrackData { Track = t.Id, StateCount = states, Spans = spans.Items, StateTimes = times.Items, Scanned = scanned };
+        if (merger.Flush(ref o0)) o.Spans.Add(ToSpan(in o0, kind, states, ref o.Times));
+        o.StateCount = states;
+        o.Scanned = scanned;
     }
 
     /// <summary>Converts a stored item into the public form of its track kind.</summary>
@@ -167,7 +193,7 @@ public sealed partial class TimelineIndex
 
     // ---------------------------------------------------------------- instants
 
-    private TrackData QueryInstants(TrackId id, long start, long end, long r)
+    private void QueryInstants(TrackId id, long start, long end, long r, TrackParts o)
     {
         bool logs = id.Kind == TrackKind.Logs;
         int n = logs ? LogTable.Length : SampleTable.Length;
@@ -191,7 +217,7 @@ public sealed partial class TimelineIndex
         int a = Lower(0, n, start), b = Lower(a, n, end);
         long pixels = (end - start + r - 1) / r;
         bool filter = id.Id >= 0;
-        var outp = new Growable<TimelineInstant>(16);
+        ref var outp = ref o.Instants;
         long scanned = 0;
         if (!filter && b - a <= 2 * pixels)
         {
@@ -230,8 +256,7 @@ public sealed partial class TimelineIndex
             }
             if (count > 0) outp.Add(BucketOf(first, count, curBucket));
         }
-        outp.Trim();
-        return new TrackData { Track = id, Instants = outp.Items, Scanned = scanned };
+        o.Scanned = scanned;
 
         TimelineInstant BucketOf(int first, int count, long bucket)
         {
@@ -260,7 +285,7 @@ public sealed partial class TimelineIndex
 
     // ---------------------------------------------------------------- counters
 
-    private TrackData QueryCounter(CounterTrack c, TrackId id, long start, long end, long r)
+    private void QueryCounter(CounterTrack c, long start, long end, long r, TrackParts o)
     {
         int n = c.Series.Length;
         int level = -1;
@@ -268,7 +293,7 @@ public sealed partial class TimelineIndex
         // Output buckets: the pixel, rounded up to whole buckets of the level read (so never more buckets than pixels).
         long w = level < 0 ? r : ((r + (1L << c.LevelShifts[level]) - 1) >> c.LevelShifts[level]) << c.LevelShifts[level];
         long origin = Start;
-        var outp = new Growable<CounterSample>(16);
+        var outp = o.Samples;
         var carry = new long[n];
         var min = new long[n];
         var max = new long[n];
@@ -361,7 +386,62 @@ public sealed partial class TimelineIndex
         }
         Close();
         if (!opened) Open(start);
-        outp.Trim();
-        return new TrackData { Track = id, Series = c.Series, Samples = outp.Items, Scanned = scanned };
+        o.Samples = outp;
+        o.Series = c.Series;
+        o.Scanned = scanned;
+    }
+}
+
+/// <summary>Reads one track of a query (<see cref="TimelineIndex.QueryTrack{TResult}"/>).</summary>
+public delegate TResult TrackReader<TResult>(in TrackView view);
+
+/// <summary>One track of a query as views of reused buffers: valid only inside the <see cref="TrackReader{TResult}"/> call.</summary>
+public readonly ref struct TrackView
+{
+    internal TrackView(TrackParts p)
+    {
+        Track = p.Track;
+        StateCount = p.StateCount;
+        Spans = p.Spans.Span;
+        StateTimes = p.Times.Span;
+        Instants = p.Instants.Span;
+        Series = p.Series;
+        Samples = p.Samples.Span;
+        Scanned = p.Scanned;
+    }
+
+    public TrackId Track { get; }
+    /// <inheritdoc cref="TrackData.StateCount"/>
+    public int StateCount { get; }
+    public ReadOnlySpan<TimelineSpan> Spans { get; }
+    /// <inheritdoc cref="TrackData.StateTimes"/>
+    public ReadOnlySpan<long> StateTimes { get; }
+    public ReadOnlySpan<TimelineInstant> Instants { get; }
+    /// <inheritdoc cref="TrackData.Series"/>
+    public string[] Series { get; }
+    public ReadOnlySpan<CounterSample> Samples { get; }
+    /// <inheritdoc cref="TrackData.Scanned"/>
+    public long Scanned { get; }
+}
+
+/// <summary>The buffers one thread's track queries fill (kept between queries: they grow to the largest answer).</summary>
+internal sealed class TrackParts
+{
+    public TrackId Track;
+    public int StateCount;
+    public Growable<TimelineSpan> Spans = new(64);
+    public Growable<long> Times = new(64);
+    public Growable<TimelineInstant> Instants = new(16);
+    public Growable<CounterSample> Samples = new(64);
+    public string[] Series = [];
+    public long Scanned;
+
+    public void Reset(TrackId id)
+    {
+        Track = id;
+        StateCount = 0;
+        Spans.Count = Times.Count = Instants.Count = Samples.Count = 0;
+        Series = [];
+        Scanned = 0;
     }
 }

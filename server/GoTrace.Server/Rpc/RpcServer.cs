@@ -305,10 +305,12 @@ public sealed class RpcServer
         long started = Stopwatch.GetTimestamp();
         CancellationToken token = flight.Cancellation.Token;
         ReadOnlyMemory<byte> response;
+        long answered = 0;
         try
         {
             token.ThrowIfCancellationRequested();
             Action<Utf8JsonWriter>? result = await handler(@params, new RequestContext(this, id, method), token).ConfigureAwait(false);
+            answered = Stopwatch.GetTimestamp();
             response = OutgoingMessage.Result(id, result!);
         }
         catch (Exception e)
@@ -322,7 +324,12 @@ public sealed class RpcServer
         }
         try
         {
-            if (Log.IsEnabled(LogLevel.Debug)) Log.Debug($"-> response {id} {method} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms)");
+            if (Log.IsEnabled(LogLevel.Debug))
+            {
+                // The whole time, and how much of it went into writing the JSON.
+                Log.Debug($"-> response {id} {method} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms"
+                    + (answered != 0 ? $", JSON {Stopwatch.GetElapsedTime(answered).TotalMilliseconds:F1} ms)" : ")"));
+            }
             await _writer.WriteAsync(response).ConfigureAwait(false);
         }
         finally

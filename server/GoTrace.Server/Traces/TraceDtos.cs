@@ -292,6 +292,8 @@ public sealed class TimelineParams
     public TrackRefDto[]? Tracks { get; init; }
     /// <summary>Whole kinds of tracks (every goroutine, every proc, ...).</summary>
     public string[]? Kinds { get; init; }
+    /// <summary>"json" (the default): spans, instants and points as objects; "packed": each track's as <see cref="TrackDto.Packed"/>.</summary>
+    public string? Encoding { get; init; }
 }
 
 /// <summary>
@@ -345,10 +347,15 @@ public sealed class TrackDto
 {
     public required TrackRefDto Track { get; init; }
     public required string Name { get; init; }
-    public required SpanDto[] Spans { get; init; }
-    public required InstantDto[] Instants { get; init; }
+    /// <summary>Left out (with <see cref="Instants"/> and <see cref="Points"/>) when the answer is packed.</summary>
+    public SpanDto[]? Spans { get; init; }
+    public InstantDto[]? Instants { get; init; }
     public required string[] Series { get; init; }
-    public required CounterPointDto[] Points { get; init; }
+    public CounterPointDto[]? Points { get; init; }
+    /// <summary>Encoding "packed": the spans, instants and points in <see cref="TimelinePacking"/>'s layout (base64 in the JSON).</summary>
+    public byte[]? Packed { get; init; }
+    /// <summary>Encoding "packed": the strings <see cref="Packed"/> refers to by index (span reasons, log texts); left out when none.</summary>
+    public string[]? Strings { get; init; }
 }
 
 public sealed class TimelineResult

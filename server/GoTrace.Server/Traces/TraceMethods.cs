@@ -117,17 +117,24 @@ internal static class TraceMethods
     }
 
     /// <summary>
-    /// Runs the query paths once on the new trace (full view of the procs and counters, the sites) and serializes the
+    /// Runs the query paths once on the new trace (full view of the procs, counters and a few goroutines, the sites) and serializes the
     /// answers, so that the user's first pans do not pay for the JIT (about 100 ms per method otherwise).
     /// </summary>
     private static void Warm(TraceSession s)
     {
         long d = Math.Max(1, s.Pass.Duration);
-        var warm = TimelineOf(s, new TimelineParams
+        // A few goroutines too: their spans take other paths than the procs'.
+        var some = s.Timeline.Goroutines(GoTrace.Analysis.Timeline.GoroutineOrder.Id, limit: 4)
+            .Select(g => new TrackRefDto { Kind = "goroutine", Id = g.Id }).ToArray();
+        foreach (var encoding in new[] { "json", "packed" })
         {
-            TraceId = s.Id, StartNs = 0, EndNs = d, NsPerPixel = Math.Max(1, d / 1000), Kinds = ["proc", "counter", "gc"],
-        });
-        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(warm, TraceJsonContext.Default.TimelineResult);
+            var warm = TimelineOf(s, new TimelineParams
+            {
+                TraceId = s.Id, StartNs = 0, EndNs = d, NsPerPixel = Math.Max(1, d / 1000), Kinds = ["proc", "counter", "gc"], Tracks = some,
+                Encoding = encoding,
+            });
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(warm, TraceJsonContext.Default.TimelineResult);
+        }
         var sites = Sites(s, new BlockingSitesParams { TraceId = s.Id, Kind = "sync", Limit = 5 });
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(sites, TraceJsonContext.Default.BlockingSitesResult);
     }
@@ -337,15 +344,44 @@ internal static class TraceMethods
         var ids = ix.Resolve(sel);
         if (ids.Count > MaxTimelineTracks)
             throw RpcException.BadParams($"the selection is {ids.Count:N0} tracks; at most {MaxTimelineTracks:N0} per request (list goroutines with gotrace/goroutines and ask for the rows shown)");
-        var r = ix.Query(start, end, p.NsPerPixel, GoTrace.Analysis.Timeline.TrackSelection.Of([.. ids]));
+        bool packed = p.Encoding switch
+        {
+            null or "json" => false,
+            "packed" => true,
+            _ => throw RpcException.InvalidParams($"unknown encoding \"{p.Encoding}\" (json or packed)"),
+        };
         var names = ids.Distinct().ToDictionary(id => id, ix.TrackName);
+        TrackRefDto Ref(GoTrace.Analysis.Timeline.TrackId id) => new() { Kind = KindName(id.Kind), Id = id.Id, Lane = id.Lane };
+        string Name(GoTrace.Analysis.Timeline.TrackId id) => names.TryGetValue(id, out var n) ? n : id.ToString();
+        if (packed)
+        {
+            // Each track is queried and packed on its own (tracks share nothing), so a wide selection uses every core.
+            long res = GoTrace.Analysis.Timeline.TimelineIndex.Resolution(start, end, p.NsPerPixel);
+            var packedTracks = new TrackDto[ids.Count];
+            Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                packedTracks[i] = ix.QueryTrack(ids[i], start, end, res, (in GoTrace.Analysis.Timeline.TrackView t) =>
+                {
+                    var strings = new List<string>();
+                    var bytes = TimelinePacking.Pack(t, ix, new Dictionary<int, int>(), strings);
+                    return new TrackDto
+                    {
+                        Track = Ref(t.Track), Name = Name(t.Track), Series = t.Series, Packed = bytes, Strings = strings.Count > 0 ? [.. strings] : null,
+                    };
+                });
+            });
+            return new TimelineResult
+            {
+                StartNs = p.StartNs, EndNs = p.EndNs, NsPerPixel = res, Tracks = packedTracks,
+            };
+        }
+        var r = ix.Query(start, end, p.NsPerPixel, GoTrace.Analysis.Timeline.TrackSelection.Of([.. ids]));
         return new TimelineResult
         {
             StartNs = r.Start - ix.Start, EndNs = r.End - ix.Start, NsPerPixel = r.NsPerPixel,
             Tracks = r.Tracks.Select(t => new TrackDto
             {
-                Track = new TrackRefDto { Kind = KindName(t.Track.Kind), Id = t.Track.Id, Lane = t.Track.Lane },
-                Name = names.TryGetValue(t.Track, out var n) ? n : t.Track.ToString(),
+                Track = Ref(t.Track), Name = Name(t.Track), Series = t.Series,
                 Spans = Compact(t.Spans.Select(x => new SpanDto
                 {
                     StartNs = x.Start - ix.Start, EndNs = x.End - ix.Start, State = x.State, Count = x.Count != 1 ? x.Count : null, Index = x.Index,
@@ -359,7 +395,6 @@ internal static class TraceMethods
                     Goroutine = Opt(x.Goroutine), Proc = Opt(x.Proc), Thread = Opt(x.Thread), Stack = x.Stack != 0 ? x.Stack : null,
                     Text = x.Text > 0 ? ix.String(x.Text) : null,
                 }).ToArray(),
-                Series = t.Series,
                 Points = t.Samples.Select(x => new CounterPointDto
                 {
                     TimeNs = x.Time - ix.Start, EndNs = x.End - ix.Start, Series = x.Series != 0 ? x.Series : null,
