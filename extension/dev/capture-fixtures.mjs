@@ -51,4 +51,19 @@ await capture('annotations-regions.json', 'annotations.go1.27.trace', (s) => [
     kinds: ['tasks', 'logs'] } },
 ]);
 
+// The same timeline queries answered in both encodings: the unit tests check that unpacking gives the JSON answer.
+const pair = (params) => [{ method: 'gotrace/timeline', params }, { method: 'gotrace/timeline', params: { ...params, encoding: 'packed' } }];
+await capture('packed-timeline.json', 'blocking.go1.27.trace', (s) => [
+  // 0, 1: whole trace at 600 px (merged spans, bucketed points); 2, 3: a 350 µs window at 1 ns/px (raw spans)
+  ...pair({ startNs: 0, endNs: s.durationNs, nsPerPixel: Math.floor(s.durationNs / 600),
+    tracks: [{ kind: 'goroutine', id: 13 }, { kind: 'goroutine', id: 19 }, { kind: 'proc', id: 0 }, { kind: 'counter', id: 0 }, { kind: 'gc' }] }),
+  ...pair({ startNs: 150000, endNs: 500000, nsPerPixel: 1,
+    tracks: [{ kind: 'goroutine', id: 13 }, { kind: 'goroutine', id: 14 }, { kind: 'proc', id: 1 }, { kind: 'thread', id: 0 }] }),
+]);
+await capture('packed-annotations.json', 'annotations.go1.27.trace', (s) => [
+  // 0, 1: tasks, logs (texts), regions and ranges of G10 (names), whole trace at 400 px
+  ...pair({ startNs: 0, endNs: s.durationNs, nsPerPixel: Math.floor(s.durationNs / 400), kinds: ['tasks', 'logs', 'cpuSamples'],
+    tracks: [{ kind: 'regions', id: 10, lane: 0 }, { kind: 'regions', id: 10, lane: 1 }, { kind: 'goroutineRanges', id: 10, lane: 0 }] }),
+]);
+
 await server.stop();

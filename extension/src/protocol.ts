@@ -103,6 +103,8 @@ export type TrackKind = 'goroutine' | 'proc' | 'thread' | 'gc' | 'stw' | 'procRa
 export interface TrackRef { kind: TrackKind; id?: number; lane?: number }
 export interface TimelineParams {
   traceId: string; startNs: number; endNs: number; /** An integer ≥ 1. */ nsPerPixel: number; tracks?: TrackRef[]; kinds?: TrackKind[];
+  /** 'packed' (what the webview asks for): each track's items as one base64 string, unpacked by normalizeTimeline. */
+  encoding?: 'json' | 'packed';
 }
 export interface Span {
   startNs: number; endNs: number; state: number; count: number; index: number; reason?: string; stack: number;
@@ -118,10 +120,18 @@ export interface CounterPoint { timeNs: number; endNs: number; series: number; m
  * The server leaves usual values out of gotrace/timeline answers to keep them small (PROTOCOL.md): a span's or an
  * instant's count 1, goroutine/proc/thread/ref -1, stack 0; a span's endNs when it is the next span's startNs and its
  * index when it follows the previous span's (index + count); a point's series 0, min and max equal to last. This
- * fills them back in place, so the types above hold; calling it twice changes nothing.
+ * fills them back in place, and unpacks packed tracks (`encoding: 'packed'`), so the types above hold; calling it twice
+ * changes nothing.
  */
 export function normalizeTimeline(r: TimelineResult): TimelineResult {
   for (const t of r.tracks) {
+    const wire = t as Track & { packed?: string; strings?: string[] };
+    if (wire.packed !== undefined) {
+      Object.assign(t, unpackTrack(wire.packed, wire.strings ?? []));
+      delete wire.packed;
+      delete wire.strings;
+      continue;
+    }
     const spans = t.spans as Partial<Span>[];
     for (let k = 0; k < spans.length; k++) {
       const s = spans[k];
@@ -138,6 +148,107 @@ export function normalizeTimeline(r: TimelineResult): TimelineResult {
     }
   }
   return r;
+}
+
+/**
+ * A packed track of gotrace/timeline (`encoding: 'packed'`; the layout is in PROTOCOL.md): LEB128 varints, signed
+ * ones zigzag-encoded, each item led by a flags number naming the members that are not at their usual or implied
+ * value. Throws on malformed data.
+ */
+export function unpackTrack(base64: string, strings: string[]): { spans: Span[]; instants: Instant[]; points: CounterPoint[] } {
+  const bin = atob(base64);
+  const b = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
+  let pos = 0;
+  // Numbers beyond 2^53 do not occur (ns since the trace start, ids); they would lose precision, not fail.
+  const u = (): number => {
+    let v = 0, mul = 1;
+    for (let k = 0; k < 10; k++) {
+      if (pos >= b.length) throw new Error(`packed track: ends inside a number at byte ${pos}`);
+      const x = b[pos++];
+      v += (x & 0x7f) * mul;
+      if (x < 0x80) return v;
+      mul *= 128;
+    }
+    throw new Error(`packed track: a number longer than 10 bytes at byte ${pos}`);
+  };
+  const z = (): number => { const n = u(); return n % 2 === 0 ? n / 2 : -(n + 1) / 2; };
+  const count = (max: number): number => {
+    const n = u();
+    if (n > max) throw new Error(`packed track: ${n} at byte ${pos} is out of range (at most ${max})`);
+    return n;
+  };
+  const str = (): string => strings[count(strings.length - 1)];
+  const has = (f: number, bit: number): boolean => Math.floor(f / bit) % 2 === 1;
+
+  const states = count(64);
+  const spans: Span[] = new Array(count(b.length));
+  let prev = 0, implied = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const f = u();
+    const startNs = prev + z();
+    const endNs = has(f, 2) ? startNs + z() : NaN;
+    const index = implied + (has(f, 4) ? z() : 0);
+    const c = has(f, 8) ? u() : 1;
+    const s: Span = {
+      startNs, endNs, state: Math.floor(f / 1024), count: c, index, stack: 0, goroutine: -1, proc: -1, thread: -1, ref: -1,
+    };
+    if (has(f, 16)) s.reason = str();
+    if (has(f, 32)) s.stack = u();
+    if (has(f, 64)) s.goroutine = z();
+    if (has(f, 128)) s.proc = z();
+    if (has(f, 256)) s.thread = z();
+    if (has(f, 512)) s.ref = z();
+    if (has(f, 1)) {
+      const mask = u();
+      const st = new Array<number>(states).fill(0);
+      for (let k = 0; k < states; k++) if (has(mask, 2 ** k)) st[k] = z();
+      s.stateNs = st;
+    }
+    if (i > 0 && Number.isNaN(spans[i - 1].endNs)) spans[i - 1].endNs = startNs;
+    spans[i] = s;
+    prev = startNs;
+    implied = index + c;
+  }
+  if (spans.length > 0 && Number.isNaN(spans[spans.length - 1].endNs)) throw new Error('packed track: the last span has no end');
+
+  const instants: Instant[] = new Array(count(b.length));
+  prev = 0; implied = 0;
+  for (let i = 0; i < instants.length; i++) {
+    const f = u();
+    const timeNs = prev + z();
+    const endNs = has(f, 1) ? timeNs + z() : timeNs;
+    const c = has(f, 2) ? u() : 1;
+    const index = implied + (has(f, 4) ? z() : 0);
+    const x: Instant = { timeNs, endNs, count: c, index, goroutine: -1, proc: -1, thread: -1, stack: 0 };
+    if (has(f, 8)) x.goroutine = z();
+    if (has(f, 16)) x.proc = z();
+    if (has(f, 32)) x.thread = z();
+    if (has(f, 64)) x.stack = u();
+    if (has(f, 128)) x.text = str();
+    instants[i] = x;
+    prev = timeNs;
+    implied = index + c;
+  }
+
+  const points: CounterPoint[] = new Array(count(b.length));
+  const lastOf: number[] = [];
+  prev = 0;
+  let length = 0;
+  for (let i = 0; i < points.length; i++) {
+    const f = u();
+    const timeNs = prev + z();
+    if (has(f, 8)) length = z();
+    const series = has(f, 1) ? count(1 << 16) : 0;
+    const last = (lastOf[series] ?? 0) + z();
+    const min = has(f, 2) ? last - z() : last;
+    const max = has(f, 4) ? last + z() : last;
+    points[i] = { timeNs, endNs: timeNs + length, series, min, max, last };
+    lastOf[series] = last;
+    prev = timeNs;
+  }
+  if (pos !== b.length) throw new Error(`packed track: ${b.length - pos} bytes after the last point`);
+  return { spans, instants, points };
 }
 export interface Track { track: TrackRef; name: string; spans: Span[]; instants: Instant[]; series: string[]; points: CounterPoint[] }
 export interface TimelineResult { startNs: number; endNs: number; nsPerPixel: number; tracks: Track[] }

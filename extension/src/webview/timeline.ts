@@ -193,7 +193,7 @@ export class TimelineView {
     try {
       d = await this.host.request<TimelineResult>('gotrace/timeline', {
         startNs: 0, endNs: this.durationNs, nsPerPixel: Math.max(1, Math.ceil(this.durationNs / 1000)),
-        kinds: ['gc', 'stw', 'tasks', 'counter', 'cpuSamples', 'logs', 'proc', 'thread', 'procRanges'],
+        kinds: ['gc', 'stw', 'tasks', 'counter', 'cpuSamples', 'logs', 'proc', 'thread', 'procRanges'], encoding: 'packed',
       }).promise.then(normalizeTimeline);
     } catch (e) {
       this.fail(e);
@@ -452,7 +452,7 @@ export class TimelineView {
 
   private sendTimeline(q: QueryWindow, tracks: TrackRef[]): number {
     const { id, promise } = this.host.request<TimelineResult>('gotrace/timeline', {
-      startNs: q.startNs, endNs: q.endNs, nsPerPixel: q.nsPerPixel, tracks,
+      startNs: q.startNs, endNs: q.endNs, nsPerPixel: q.nsPerPixel, tracks, encoding: 'packed',
     });
     promise.then((r) => this.onTimeline(id, normalizeTimeline(r), q), (e) => {
       this.scheduler.answered(id);

@@ -25,3 +25,42 @@ test('left-out members come back with their usual values, given ones are kept, t
   assert.deepEqual(r.tracks[0].points.map((p) => [p.series, p.min, p.max, p.last]), [[0, 3, 3, 3], [1, 1, 2, 2], [0, 4, 9, 4]]);
   assert.deepEqual(normalizeTimeline(structuredClone(r)), r);
 });
+
+// The same queries answered in both encodings by the server (extension/dev/capture-fixtures.mjs): unpacking gives
+// exactly the items of the JSON answer.
+import packedTimeline from './fixtures/packed-timeline.json';
+import packedAnnotations from './fixtures/packed-annotations.json';
+import { unpackTrack } from '../../src/protocol';
+
+for (const [name, f] of [['blocking', packedTimeline], ['annotations', packedAnnotations]] as const) {
+  test(`packed tracks unpack to the JSON answer's items (${name})`, () => {
+    let items = 0, merged = 0, texts = 0;
+    for (let k = 0; k < f.responses.length; k += 2) {
+      assert.equal((f.requests[k + 1].params as { encoding?: string }).encoding, 'packed');
+      const json = normalizeTimeline(structuredClone(f.responses[k]) as unknown as TimelineResult);
+      const wire = structuredClone(f.responses[k + 1]) as unknown as TimelineResult;
+      assert.ok(wire.tracks.every((t) => typeof (t as { packed?: string }).packed === 'string' && !('spans' in t)));
+      const packed = normalizeTimeline(wire);
+      assert.deepStrictEqual(packed, json);
+      for (const t of json.tracks) {
+        items += t.spans.length + t.instants.length + t.points.length;
+        merged += t.spans.filter((s) => s.stateNs).length;
+        texts += t.spans.filter((s) => s.reason).length + t.instants.filter((i) => i.text).length;
+      }
+      assert.ok(JSON.stringify(f.responses[k + 1]).length < JSON.stringify(f.responses[k]).length / 2);
+    }
+    assert.ok(items > 50 && merged + texts > 0, `${items} items, ${merged} merged, ${texts} with text`);
+  });
+}
+
+test('a damaged packed track is an error, not a wrong answer', () => {
+  // One merged span from 5 to 9 (3 states: 3 ns in state 0, 2 in state 2), no instants, no points.
+  const good = [3, 1, 0x83, 0x10, 10, 8, 0b101, 6, 4, 0, 0];
+  const b64 = (bytes: number[]) => btoa(String.fromCharCode(...bytes));
+  const r = unpackTrack(b64(good), []);
+  assert.deepEqual(r.spans, [{ startNs: 5, endNs: 9, state: 2, count: 1, index: 0, stack: 0, goroutine: -1, proc: -1, thread: -1, ref: -1, stateNs: [3, 0, 2] }]);
+  for (let cut = 0; cut < good.length; cut++) assert.throws(() => unpackTrack(b64(good.slice(0, cut)), []), /packed track/);
+  assert.throws(() => unpackTrack(b64([...good, 0]), []), /after the last point/);
+  assert.throws(() => unpackTrack(b64([3, 1, 0x93, 0x10, 10, 8, 0, 0b101, 6, 4, 0, 0]), []), /out of range/);
+  assert.throws(() => unpackTrack(b64([0, 1, 0, 2, 0, 0]), []), /no end/);
+});

@@ -402,7 +402,7 @@ export class NavBar {
       if (end <= a) break;
       const npp = Math.max(1, Math.ceil((end - a) / 4096));
       try {
-        const r = await this.host.request<TimelineResult>('gotrace/timeline', { startNs: a, endNs: end, nsPerPixel: npp, tracks: [it.track] }).promise.then(normalizeTimeline);
+        const r = await this.host.request<TimelineResult>('gotrace/timeline', { startNs: a, endNs: end, nsPerPixel: npp, tracks: [it.track], encoding: 'packed' }).promise.then(normalizeTimeline);
         const found = spanEndFrom(r.tracks[0]?.spans ?? [], a);
         if (!found) break;
         end = found.endNs;
