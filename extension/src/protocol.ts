@@ -179,7 +179,7 @@ export function unpackTrack(base64: string, strings: string[]): { spans: Span[];
     return n;
   };
   const str = (): string => strings[count(strings.length - 1)];
-  const has = (f: number, bit: number): boolean => Math.floor(f / bit) % 2 === 1;
+  const has = (f: number, bit: number): boolean => (f < 0x80000000 ? (f & bit) !== 0 : Math.floor(f / bit) % 2 === 1);
 
   const states = count(64);
   const spans: Span[] = new Array(count(b.length));

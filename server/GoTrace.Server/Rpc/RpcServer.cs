@@ -328,7 +328,8 @@ public sealed class RpcServer
             {
                 // The whole time, and how much of it went into writing the JSON.
                 Log.Debug($"-> response {id} {method} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms"
-                    + (answered != 0 ? $", JSON {Stopwatch.GetElapsedTime(answered).TotalMilliseconds:F1} ms)" : ")"));
+                    + (answered != 0 ? $", JSON {Stopwatch.GetElapsedTime(answered).TotalMilliseconds:F1} ms" : "")
+                    + $"; collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})");
             }
             await _writer.WriteAsync(response).ConfigureAwait(false);
         }

@@ -335,32 +335,51 @@ public static class TimelinePacking
     private ref struct VarintReader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
-        public int Position { get; private set; }
-        public readonly bool AtEnd => Position == _data.Length;
+        private int _pos;
+        public readonly int Position => _pos;
+        public readonly bool AtEnd => _pos == _data.Length;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public ulong U()
         {
-            int p = Position;
-            if ((uint)p < (uint)_data.Length && _data[p] < 0x80)
+            int p = _pos;
+            var d = _data;
+            if ((uint)(p + 1) < (uint)d.Length)
             {
-                Position = p + 1;
-                return _data[p];
+                // One or two bytes (nearly every number here), without a loop.
+                uint b0 = d[p];
+                if (b0 < 0x80)
+                {
+                    _pos = p + 1;
+                    return b0;
+                }
+                uint b1 = d[p + 1];
+                if (b1 < 0x80)
+                {
+                    _pos = p + 2;
+                    return (b0 & 0x7f) | (b1 << 7);
+                }
             }
             return Long();
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private ulong Long()
         {
             ulong v = 0;
+            int p = _pos;
             for (int shift = 0; shift < 70; shift += 7)
             {
-                if (Position >= _data.Length) throw new FormatException($"the packed track ends inside a number at byte {Position}");
-                byte b = _data[Position++];
+                if (p >= _data.Length) throw new FormatException($"the packed track ends inside a number at byte {p}");
+                byte b = _data[p++];
                 v |= (ulong)(b & 0x7f) << shift;
-                if (b < 0x80) return v;
+                if (b < 0x80)
+                {
+                    _pos = p;
+                    return v;
+                }
             }
-            throw new FormatException($"a number longer than 10 bytes at byte {Position}");
+            throw new FormatException($"a number longer than 10 bytes at byte {p}");
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -374,7 +393,7 @@ public static class TimelinePacking
         public int Count(int max)
         {
             ulong v = U();
-            return max >= 0 && v <= (ulong)max ? (int)v : throw new FormatException($"{v} at byte {Position} is out of range (at most {max})");
+            return max >= 0 && v <= (ulong)max ? (int)v : throw new FormatException($"{v} at byte {_pos} is out of range (at most {max})");
         }
     }
 }
