@@ -358,18 +358,26 @@ internal static class TraceMethods
             // Each track is queried and packed on its own (tracks share nothing), so a wide selection uses every core.
             long res = GoTrace.Analysis.Timeline.TimelineIndex.Resolution(start, end, p.NsPerPixel);
             var packedTracks = new TrackDto[ids.Count];
-            Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            try
             {
-                packedTracks[i] = ix.QueryTrack(ids[i], start, end, res, (in GoTrace.Analysis.Timeline.TrackView t) =>
+                Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
                 {
-                    var strings = new List<string>();
-                    var bytes = TimelinePacking.Pack(t, ix, new Dictionary<int, int>(), strings);
-                    return new TrackDto
+                    packedTracks[i] = ix.QueryTrack(ids[i], start, end, res, (in GoTrace.Analysis.Timeline.TrackView t) =>
                     {
-                        Track = Ref(t.Track), Name = Name(t.Track), Series = t.Series, Packed = bytes, Strings = strings.Count > 0 ? [.. strings] : null,
-                    };
+                        var strings = new List<string>();
+                        var bytes = TimelinePacking.Pack(t, ix, new Dictionary<int, int>(), strings);
+                        return new TrackDto
+                        {
+                            Track = Ref(t.Track), Name = Name(t.Track), Series = t.Series, Packed = bytes, Strings = strings.Count > 0 ? [.. strings] : null,
+                        };
+                    });
                 });
-            });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                // What one track's query threw, not the wrapper (an RpcException keeps its code).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
             return new TimelineResult
             {
                 StartNs = p.StartNs, EndNs = p.EndNs, NsPerPixel = res, Tracks = packedTracks,
