@@ -146,7 +146,7 @@ public sealed class Summarizer : IEventConsumer
                 switch (to)
                 {
                     case GoState.Running: s.ExecTime += d; break;
-                    case GoState.Waiting: s.BlockTimeByReason.Add(ReasonIndex(in ev), d); break;
+                    case GoState.Waiting: s.BlockTimeForWrite.Add(ReasonIndex(in ev), d); break;
                     case GoState.Runnable: s.SchedWaitTime += d; break;
                     case GoState.Syscall:
                         if (ev.Proc == Event.NoProc) s.SyscallBlockTime += d;
@@ -232,7 +232,7 @@ public sealed class Summarizer : IEventConsumer
             case GoState.Waiting:
                 if (g.LastBlockTime != 0)
                 {
-                    s.BlockTimeByReason.Add(g.LastBlockReason, t - g.LastBlockTime);
+                    s.BlockTimeForWrite.Add(g.LastBlockReason, t - g.LastBlockTime);
                     g.LastBlockTime = 0;
                 }
                 break;
@@ -299,11 +299,11 @@ public sealed class Summarizer : IEventConsumer
         }
         if (g is null) return;
         // Go would write into a nil map here for a goroutine already finalized (and crash); we keep going.
-        var last = g.LastRangeTime ??= new TimeMap(_ranges.Count);
+        var last = g.LastRangeTime ??= new TimeMap();
         if (ev.Kind == EventKind.RangeActive)
         {
             long ts = last.Get(name);
-            if (ts != 0) g.Data.RangeTime.Add(name, _syncTs - ts);
+            if (ts != 0) g.Data.RangeTimeForWrite.Add(name, _syncTs - ts);
             last.Set(name, _syncTs);
         }
         else
@@ -334,7 +334,7 @@ public sealed class Summarizer : IEventConsumer
         if (g?.LastRangeTime is not { } last) return;
         long ts = last.Get(name);
         if (ts == 0) return;
-        g.Data.RangeTime.Add(name, t - ts);
+        g.Data.RangeTimeForWrite.Add(name, t - ts);
         last.Remove(name);
     }
 
@@ -387,7 +387,7 @@ public sealed class Summarizer : IEventConsumer
         }
         r.Data = Snapshot(g, t).Sub(r.Data);
         r.End = ev;
-        g.RegionList.Add(r);
+        (g.RegionList ??= []).Add(r);
     }
 
     private void TaskEvent(in Event ev)
@@ -429,7 +429,7 @@ public sealed class Summarizer : IEventConsumer
         if (g.Data.TotalTime == 0) s.TotalTime = now - g.CreationTime;
         if (g.LastStartTime != 0) s.ExecTime += now - g.LastStartTime;
         if (g.LastRunnableTime != 0) s.SchedWaitTime += now - g.LastRunnableTime;
-        if (g.LastBlockTime != 0) s.BlockTimeByReason.Add(g.LastBlockReason, now - g.LastBlockTime);
+        if (g.LastBlockTime != 0) s.BlockTimeForWrite.Add(g.LastBlockReason, now - g.LastBlockTime);
         if (g.LastSyscallTime != 0) s.SyscallTime += now - g.LastSyscallTime;
         // Go adds the blocked part of a pending syscall to the sched wait time, on top of the whole syscall
         // above: a double count we reproduce (spec §2.6.2).
@@ -442,7 +442,7 @@ public sealed class Summarizer : IEventConsumer
         {
             for (int k = 0; k < last.Length; k++)
             {
-                if (last.Has(k)) s.RangeTime.Add(k, now - last.Get(k));
+                if (last.Has(k)) s.RangeTimeForWrite.Add(k, now - last.Get(k));
             }
         }
     }
@@ -460,7 +460,7 @@ public sealed class Summarizer : IEventConsumer
             {
                 r.End = trigger;
                 r.Data = final.Sub(r.Data);
-                g.RegionList.Add(r);
+                (g.RegionList ??= []).Add(r);
             }
         }
         g.LastStartTime = g.LastRunnableTime = g.LastBlockTime = g.LastSyscallTime = g.LastSyscallBlockTime = 0;
@@ -479,8 +479,7 @@ public sealed class Summarizer : IEventConsumer
             if (!_gs.TryGetValue(g.Id, out var cur) || !ReferenceEquals(cur, g)) continue;
             Finalize(g, _lastTs, null);
             // Go sorts with an unstable sort: null starts first, then by start time. Ties keep stream order here.
-            var sorted = g.RegionList.OrderBy(r => r.Start is null ? 0 : 1).ThenBy(r => r.Start?.Time ?? 0).ToList();
-            g.RegionList = sorted;
+            if (g.RegionList is { Count: > 1 }) g.RegionList = g.RegionList.OrderBy(r => r.Start is null ? 0 : 1).ThenBy(r => r.Start?.Time ?? 0).ToList();
             goroutines.Add(g.Id, g);
         }
         if (_gcOpen >= 0)

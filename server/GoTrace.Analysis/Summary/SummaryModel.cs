@@ -13,14 +13,24 @@ internal sealed class StatsData
     /// <summary>Blocked part of pending syscalls that snapshots counted twice (see <see cref="ExecStats.SyscallDoubleCount"/>).</summary>
     public long SyscallDoubleCount;
 
-    public TimeMap BlockTimeByReason = new();
-    public TimeMap RangeTime = new();
+    // Most goroutines are in no range (GC mark assist, STW...), many never block: each map is made on its first write,
+    // and reads see a shared empty one, which nothing writes to (writes go through the ...ForWrite properties).
+    private TimeMap? _blockTime, _rangeTime;
+    private static readonly TimeMap Empty = new();
+
+    public TimeMap BlockTimeByReason => _blockTime ?? Empty;
+
+    public TimeMap BlockTimeForWrite => _blockTime ??= new();
+
+    public TimeMap RangeTime => _rangeTime ?? Empty;
+
+    public TimeMap RangeTimeForWrite => _rangeTime ??= new();
 
     public StatsData Clone()
     {
         var c = (StatsData)MemberwiseClone();
-        c.BlockTimeByReason = BlockTimeByReason.Clone();
-        c.RangeTime = RangeTime.Clone();
+        c._blockTime = _blockTime?.Clone();
+        c._rangeTime = _rangeTime?.Clone();
         return c;
     }
 
@@ -36,11 +46,11 @@ internal sealed class StatsData
         r.SyscallDoubleCount -= v.SyscallDoubleCount;
         for (int k = 0; k < r.BlockTimeByReason.Length; k++)
         {
-            if (r.BlockTimeByReason.Has(k)) r.BlockTimeByReason.Add(k, -v.BlockTimeByReason.Get(k));
+            if (r.BlockTimeByReason.Has(k)) r.BlockTimeForWrite.Add(k, -v.BlockTimeByReason.Get(k));
         }
         for (int k = 0; k < r.RangeTime.Length; k++)
         {
-            if (r.RangeTime.Has(k)) r.RangeTime.Add(k, -v.RangeTime.Get(k));
+            if (r.RangeTime.Has(k)) r.RangeTimeForWrite.Add(k, -v.RangeTime.Get(k));
         }
         return r;
     }
@@ -204,10 +214,11 @@ public sealed class GoroutineSummary
     /// <summary>Time it ended (NotExist, or blocked "forever"); 0 if alive at trace end.</summary>
     public long EndTime { get; internal set; }
 
-    internal List<RegionSummary> RegionList = [];
+    /// <summary>Null until it has a region (most goroutines never do, and a trace may hold millions).</summary>
+    internal List<RegionSummary>? RegionList;
 
     /// <summary>Its finished regions (and those closed by its end or the trace end), by start time (null Start first).</summary>
-    public IReadOnlyList<RegionSummary> Regions => RegionList;
+    public IReadOnlyList<RegionSummary> Regions => (IReadOnlyList<RegionSummary>?)RegionList ?? [];
 
     internal StatsData Data = new();
     internal NameTable? Reasons, Ranges;
@@ -227,7 +238,7 @@ public sealed class GoroutineSummary
         get
         {
             var perRegion = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var r in RegionList) perRegion[r.Name] = perRegion.GetValueOrDefault(r.Name) + r.Duration(Owner!);
+            foreach (var r in Regions) perRegion[r.Name] = perRegion.GetValueOrDefault(r.Name) + r.Duration(Owner!);
             return perRegion;
         }
     }
@@ -455,7 +466,7 @@ public sealed class TraceSummary
     {
         foreach (var g in Goroutines.Values)
         {
-            foreach (var r in g.RegionList) yield return r;
+            foreach (var r in g.Regions) yield return r;
         }
     }
 }

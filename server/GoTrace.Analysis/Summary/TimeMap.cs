@@ -30,23 +30,23 @@ internal sealed class NameTable
 /// </summary>
 internal sealed class TimeMap
 {
-    // Sparse: a goroutine or region meets few reasons and ranges, and a trace may hold millions of these maps.
+    // Sparse: a goroutine or region meets few reasons and ranges, and a trace may hold millions of these maps. The
+    // first entry lives in fields (most maps have at most one), the others in the arrays at index − 1.
+    private int _k0;
+    private long _v0;
     private int[] _keys;
     private long[] _vals;
     private int _n;
 
-    public TimeMap(int capacity = 0)
+    public TimeMap()
     {
-        _keys = capacity > 0 ? new int[capacity] : [];
-        _vals = capacity > 0 ? new long[capacity] : [];
+        _keys = [];
+        _vals = [];
     }
 
-    private TimeMap(int[] keys, long[] vals, int n)
-    {
-        _keys = keys;
-        _vals = vals;
-        _n = n;
-    }
+    private ref long ValAt(int i) => ref i == 0 ? ref _v0 : ref _vals[i - 1];
+
+    private int KeyAt(int i) => i == 0 ? _k0 : _keys[i - 1];
 
     /// <summary>One more than the largest present key (iterate 0..Length with <see cref="Has"/>).</summary>
     public int Length
@@ -54,16 +54,18 @@ internal sealed class TimeMap
         get
         {
             int max = -1;
-            for (int i = 0; i < _n; i++) max = Math.Max(max, _keys[i]);
+            for (int i = 0; i < _n; i++) max = Math.Max(max, KeyAt(i));
             return max + 1;
         }
     }
 
     private int IndexOf(int k)
     {
-        for (int i = 0; i < _n; i++)
+        if (_n == 0) return -1;
+        if (_k0 == k) return 0;
+        for (int i = 1; i < _n; i++)
         {
-            if (_keys[i] == k) return i;
+            if (_keys[i - 1] == k) return i;
         }
         return -1;
     }
@@ -71,27 +73,41 @@ internal sealed class TimeMap
     public bool Has(int k) => IndexOf(k) >= 0;
 
     /// <summary>The present keys (in no particular order).</summary>
-    public ReadOnlySpan<int> Keys => _keys.AsSpan(0, _n);
+    public int[] Keys
+    {
+        get
+        {
+            var keys = new int[_n];
+            for (int i = 0; i < _n; i++) keys[i] = KeyAt(i);
+            return keys;
+        }
+    }
 
     /// <summary>The value, 0 when absent (as a Go map read).</summary>
     public long Get(int k)
     {
         int i = IndexOf(k);
-        return i >= 0 ? _vals[i] : 0;
+        return i >= 0 ? ValAt(i) : 0;
     }
 
     private int Slot(int k)
     {
         int i = IndexOf(k);
         if (i >= 0) return i;
-        if (_n == _keys.Length)
+        if (_n == 0)
         {
-            int cap = Math.Max(2, _n * 2);
+            _k0 = k;
+            _v0 = 0;
+            return _n++;
+        }
+        if (_n - 1 == _keys.Length)
+        {
+            int cap = Math.Max(2, _keys.Length * 2);
             Array.Resize(ref _keys, cap);
             Array.Resize(ref _vals, cap);
         }
-        _keys[_n] = k;
-        _vals[_n] = 0;
+        _keys[_n - 1] = k;
+        _vals[_n - 1] = 0;
         return _n++;
     }
 
@@ -99,14 +115,14 @@ internal sealed class TimeMap
     public void Add(int k, long d)
     {
         int i = Slot(k);   // first: it may replace _vals
-        _vals[i] += d;
+        ValAt(i) += d;
     }
 
     /// <summary><c>m[k] = v</c>.</summary>
     public void Set(int k, long v)
     {
         int i = Slot(k);
-        _vals[i] = v;
+        ValAt(i) = v;
     }
 
     /// <summary><c>delete(m, k)</c>.</summary>
@@ -114,16 +130,28 @@ internal sealed class TimeMap
     {
         int i = IndexOf(k);
         if (i < 0) return;
+        int last = _n - 1;
+        if (i != last)
+        {
+            // The last entry takes the removed one's place.
+            int lk = KeyAt(last);
+            long lv = ValAt(last);
+            if (i == 0) _k0 = lk;
+            else _keys[i - 1] = lk;
+            ValAt(i) = lv;
+        }
         _n--;
-        _keys[i] = _keys[_n];
-        _vals[i] = _vals[_n];
     }
 
     public void Clear() => _n = 0;
 
     public bool IsEmpty => _n == 0;
 
-    public TimeMap Clone() => _n == 0 ? new TimeMap() : new(_keys[.._n], _vals[.._n], _n);
+    public TimeMap Clone() => new()
+    {
+        _k0 = _k0, _v0 = _v0, _n = _n,
+        _keys = _n > 1 ? _keys[..(_n - 1)] : [], _vals = _n > 1 ? _vals[..(_n - 1)] : [],
+    };
 
     /// <summary>The present keys and values as a string-keyed dictionary.</summary>
     public Dictionary<string, long> ToDictionary(NameTable names)
@@ -131,9 +159,9 @@ internal sealed class TimeMap
         // In key order, as the dense arrays this replaced gave them.
         var order = new int[_n];
         for (int i = 0; i < _n; i++) order[i] = i;
-        Array.Sort(order, (a, b) => _keys[a].CompareTo(_keys[b]));
+        Array.Sort(order, (a, b) => KeyAt(a).CompareTo(KeyAt(b)));
         var d = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (int i in order) d[names[_keys[i]]] = _vals[i];
+        foreach (int i in order) d[names[KeyAt(i)]] = ValAt(i);
         return d;
     }
 }
