@@ -55,12 +55,39 @@ public static class TracePass
     /// ("failed to parse any useful part of the trace" in Go), and <see cref="OperationCanceledException"/> on cancel.
     /// </summary>
     public static PassEnd Run(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel = default,
-        Action<long, long>? progress = null)
+        Action<long, long>? progress = null) =>
+        Run(stream, consumers, cancel, progress, pipelined: consumers.Count > 0 && Environment.ProcessorCount > 1);
+
+    /// <summary>
+    /// <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long})"/>, choosing whether
+    /// the reading and ordering run on a thread of their own while this thread feeds the consumers (in batches of
+    /// events, in stream order: the consumers see exactly the calls of the sequential pass, on one thread).
+    /// </summary>
+    public static PassEnd Run(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel,
+        Action<long, long>? progress, bool pipelined)
     {
         var prefix = consumers.OfType<IPrefixConsumer>().ToArray();
         var all = consumers.ToArray();
+        var read = pipelined ? ReadPipelined(stream, all, prefix, cancel, progress) : ReadSequential(stream, all, prefix, cancel, progress);
+        var (start, last, lastSync, n, retained, error, bytesRead, version) = read;
+        if (error is not null)
+        {
+            if (retained == 0) throw error;
+            foreach (var c in prefix) c.Rollback();
+        }
+        long end = error is null ? last : lastSync;
+        var result = new PassEnd(start, end, last, n, retained, error, bytesRead, version);
+        foreach (var c in all) c.Complete(in result);
+        return result;
+    }
+
+    private readonly record struct ReadOutcome(long Start, long Last, long LastSync, long Events, long Retained,
+        TraceFormatException? Error, long BytesRead, int Version);
+
+    private static ReadOutcome ReadSequential(Stream stream, IEventConsumer[] all, IPrefixConsumer[] prefix,
+        CancellationToken cancel, Action<long, long>? progress)
+    {
         long start = 0, last = 0, lastSync = 0, n = 0, retained = 0;
-        TraceFormatException? error = null;
         TraceReader? reader = null;
         try
         {
@@ -85,17 +112,135 @@ public static class TracePass
                 }
             }
             retained = n;
+            return new(start, last, lastSync, n, retained, null, reader.BytesRead, reader.Version);
         }
         catch (TraceFormatException e)
         {
-            if (retained == 0) throw;
-            error = e;
-            foreach (var c in prefix) c.Rollback();
+            return new(start, last, lastSync, n, retained, e, reader?.BytesRead ?? 0, reader?.Version ?? 0);
         }
-        long end = error is null ? last : lastSync;
-        var result = new PassEnd(start, end, last, n, retained, error, reader?.BytesRead ?? 0, reader?.Version ?? 0);
-        foreach (var c in all) c.Complete(in result);
-        return result;
+    }
+
+    private const int BatchSize = 8192, BatchesInFlight = 4;
+
+    private sealed class Batch
+    {
+        public readonly Event[] Events = new Event[BatchSize];
+        public int Count;
+        // Progress to report once the consumers have seen this batch: bytes read, events (at its last Sync).
+        public long ProgressBytes = -1, ProgressEvents;
+    }
+
+    /// <summary>
+    /// The reader thread orders events into batches; this thread hands them to the consumers. A bounded set of batches
+    /// circulates between the two (full ones to the consumers, empty ones back), so memory stays a few MiB.
+    /// </summary>
+    private static ReadOutcome ReadPipelined(Stream stream, IEventConsumer[] all, IPrefixConsumer[] prefix,
+        CancellationToken cancel, Action<long, long>? progress)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var full = new System.Collections.Concurrent.BlockingCollection<Batch>(BatchesInFlight);
+        using var empty = new System.Collections.Concurrent.BlockingCollection<Batch>(BatchesInFlight);
+        for (int i = 0; i < BatchesInFlight; i++) empty.Add(new Batch());
+        ReadOutcome outcome = default;
+        Exception? readerFailure = null;
+        var reader = new Thread(() =>
+        {
+            long start = 0, last = 0, lastSync = 0, n = 0, retained = 0;
+            TraceReader? r = null;
+            Batch? b = null;
+            try
+            {
+                r = TraceReader.Open(stream);
+                while (true)
+                {
+                    b ??= empty.Take(stop.Token);
+                    if (!r.TryRead(out b.Events[b.Count])) break;
+                    ref var ev = ref b.Events[b.Count++];
+                    if (n == 0) start = ev.Time;
+                    n++;
+                    last = ev.Time;
+                    bool sync = ev.Kind == EventKind.Sync;
+                    if (sync)
+                    {
+                        lastSync = ev.Time;
+                        retained = n;
+                        b.ProgressBytes = r.BytesRead;
+                        b.ProgressEvents = n;
+                    }
+                    // A batch ends at its size or at a Sync, so that progress and checkpoints are not held back.
+                    if (b.Count == BatchSize || sync)
+                    {
+                        full.Add(b, stop.Token);
+                        b = null;
+                    }
+                }
+                retained = n;
+                outcome = new(start, last, lastSync, n, retained, null, r.BytesRead, r.Version);
+            }
+            catch (TraceFormatException e)
+            {
+                outcome = new(start, last, lastSync, n, retained, e, r?.BytesRead ?? 0, r?.Version ?? 0);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The consumers stopped (cancel, or one of them failed): they say why.
+            }
+            catch (Exception e)
+            {
+                readerFailure = e;
+            }
+            finally
+            {
+                try
+                {
+                    if (b is { Count: > 0 } && !stop.IsCancellationRequested) full.Add(b, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                full.CompleteAdding();
+            }
+        })
+        {
+            Name = "gotrace reader", IsBackground = true,
+        };
+        reader.Start();
+        try
+        {
+            foreach (var b in full.GetConsumingEnumerable(cancel))
+            {
+                var events = b.Events;
+                for (int i = 0; i < b.Count; i++)
+                {
+                    ref readonly var ev = ref events[i];
+                    foreach (var c in all) c.OnEvent(in ev);
+                    if (ev.Kind == EventKind.Sync)
+                    {
+                        foreach (var c in prefix) c.Checkpoint();
+                    }
+                }
+                if (b.ProgressBytes >= 0)
+                {
+                    progress?.Invoke(b.ProgressBytes, b.ProgressEvents);
+                    b.ProgressBytes = -1;
+                }
+                // Events hold their generation's tables: do not keep the last ones alive in a pooled batch.
+                Array.Clear(events, 0, b.Count);
+                b.Count = 0;
+                empty.Add(b);
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+        catch
+        {
+            stop.Cancel();
+            reader.Join();
+            throw;
+        }
+        reader.Join();
+        if (readerFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(readerFailure).Throw();
+        cancel.ThrowIfCancellationRequested();
+        return outcome;
     }
 
     /// <summary>Opens <paramref name="path"/> and runs <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long})"/>.</summary>
