@@ -291,6 +291,45 @@ public class TimelineQueryTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Traces))]
+    public void Counter_buckets_finer_than_the_first_level_are_exact(string trace)
+    {
+        // Windows read from the raw changes (resolutions below the 16 µs first level): every bucket's least, greatest and
+        // last value equals what the 1-ns answer (each change on its own) says for the bucket's interval.
+        var ix = TimelineData.Index(trace);
+        long dur = ix.End - ix.Start;
+        int totalChecked = 0;
+        foreach (var kind in new[] { CounterKind.Goroutines, CounterKind.Heap, CounterKind.Threads })
+        {
+            // Windows of 65,536 ns, so that the 1-ns answer is not coarsened (TimelineIndex.MaxPixels).
+            foreach (long from in Enumerable.Range(0, 40).Select(k => ix.Start + dur * k / 40))
+            {
+                long to = from + TimelineIndex.MaxPixels;
+                var fine = ix.QueryTrack(TrackId.Counter(kind), from, to, 1).Samples;
+                int checkedBuckets = 0;
+                foreach (long r in new[] { 97L, 1000L, 16383L })
+                {
+                    var coarse = ix.QueryTrack(TrackId.Counter(kind), from, to, r).Samples;
+                    foreach (var c in coarse.Where(x => x.End > x.Time))
+                    {
+                        var same = fine.Where(f => f.Series == c.Series).ToList();
+                        var inside = same.Where(f => f.Time >= c.Time && f.Time < c.End).ToList();
+                        long carry = same.LastOrDefault(f => f.Time < c.Time || (f.Time == c.Time && f.End == f.Time)).Last;
+                        // (A bucket holds every series when one of them changed: the others keep their value.)
+                        Assert.Equal(inside.Count == 0 ? carry : Math.Min(carry, inside.Min(f => f.Min)), c.Min);
+                        Assert.Equal(inside.Count == 0 ? carry : Math.Max(carry, inside.Max(f => f.Max)), c.Max);
+                        Assert.Equal(inside.Count == 0 ? carry : inside[^1].Last, c.Last);
+                        if (inside.Count > 0) checkedBuckets++;
+                    }
+                }
+                Assert.True(fine.All(f => f.End - f.Time <= 1), "the 1-ns answer is coarsened");
+                totalChecked += checkedBuckets;
+            }
+        }
+        Assert.True(totalChecked >= 5, $"{totalChecked} buckets with changes checked");
+    }
+
     // ---------------------------------------------------------------- instants
 
     [Theory]

@@ -115,8 +115,13 @@ internal struct CounterReader
     private byte[] _page;
     private int _pos, _left;
     private long _prev;
-    public readonly long[] Values, Prev;
+    /// <summary>The values after the current record.</summary>
+    public readonly long[] Values;
     public long Time;
+    /// <summary>What the current record changed: series <see cref="ChangedA"/> by <see cref="DeltaA"/>, and (goroutine
+    /// pairs: a goroutine leaves one state for another) <see cref="ChangedB"/> by <see cref="DeltaB"/>; −1 = none.</summary>
+    public int ChangedA, ChangedB;
+    public long DeltaA, DeltaB;
 
     public CounterReader(RecordStore st, int stream, int block, int series, CounterOps ops)
     {
@@ -126,7 +131,15 @@ internal struct CounterReader
         _block = block - 1;
         _page = [];
         Values = new long[series];
-        Prev = new long[series];
+        ChangedA = ChangedB = -1;
+    }
+
+    /// <summary>The values before the current record.</summary>
+    public readonly void CopyPrevTo(long[] dst)
+    {
+        Values.CopyTo(dst, 0);
+        if (ChangedA >= 0) dst[ChangedA] -= DeltaA;
+        if (ChangedB >= 0) dst[ChangedB] -= DeltaB;
     }
 
     public bool Read()
@@ -146,19 +159,25 @@ internal struct CounterReader
         ulong head = Codec.Read(_page, ref _pos);
         Time = _prev + Codec.UnDelta(head >> 3);
         _prev = Time;
-        Values.CopyTo(Prev, 0);
         int slot = (int)(head & 7);
         if (_ops == CounterOps.GoroutinePair)
         {
             int op = slot < 7 ? CounterSlots.Ops[slot] : _page[_pos++];
             int from = op / 5, to = op % 5;
+            ChangedA = from - 1;
+            ChangedB = to - 1;
+            DeltaA = -1;
+            DeltaB = 1;
             if (from > 0) Values[from - 1]--;
             if (to > 0) Values[to - 1]++;
         }
         else
         {
             ulong op = Codec.Read(_page, ref _pos);
-            Values[(int)(op & 7)] += Codec.UnZig(op >> 3);
+            ChangedA = (int)(op & 7);
+            DeltaA = Codec.UnZig(op >> 3);
+            ChangedB = -1;
+            Values[ChangedA] += DeltaA;
         }
         return true;
     }
