@@ -62,7 +62,9 @@ public static class ServeCommand
         Stream stdout = Console.OpenStandardOutput();
         // Anything that would print to Console.Out (a library, a stray debug line) must not corrupt the protocol.
         Console.SetOut(Console.Error);
-        var server = CreateServer(PipeReader.Create(stdin), PipeWriter.Create(stdout), log,
+        // Answers of a few hundred KiB (timeline windows) go out in 64 KiB writes, not 4 KiB ones (the default segment).
+        var output = PipeWriter.Create(stdout, new StreamPipeWriterOptions(minimumBufferSize: 1 << 16));
+        var server = CreateServer(PipeReader.Create(stdin), output, log,
             new RpcServerOptions { MaxMessageBytes = maxMessageBytes });
         int exit = await server.RunAsync(cancellationToken).ConfigureAwait(false);
         log.Info($"exit code {exit}");
