@@ -440,6 +440,19 @@ public sealed class TraceMethodTests
         var all = ok.GetProperty("result").GetProperty("tracks").EnumerateArray().ToList();
         Assert.Equal(239, all.Count);
         Assert.Contains(all, t => t.GetProperty("name").GetString()!.StartsWith("G1 main.main", StringComparison.Ordinal));
+        // The answer is bounded by tracks x pixels too: all 239 goroutines over the whole trace at 1 ns per pixel (the
+        // window is then cut to 65,527 pixels of 1,729 ns) would be 15.7 M track-pixels; at 114 pixels, 27,246.
+        foreach (var (npp, refused) in new[] { (1L, true), (1_000_000L, false) })
+        {
+            await peer.RequestAsync(22, "gotrace/timeline", $"{{\"traceId\":\"{id}\",\"startNs\":0,\"endNs\":113294849,\"nsPerPixel\":{npp},\"kinds\":[\"goroutine\"],\"encoding\":\"packed\"}}");
+            var (b, _) = await ResponseAsync(peer, 22);
+            if (refused)
+            {
+                Assert.Equal(3, RpcPeer.Code(b));
+                Assert.Contains("239 tracks at 65,527 pixels is 15,660,953 track-pixels; at most 8,388,608", RpcPeer.Message(b));
+            }
+            else Assert.Equal(239, b.GetProperty("result").GetProperty("tracks").GetArrayLength());
+        }
     }
 
     [Fact]

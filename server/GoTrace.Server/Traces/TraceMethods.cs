@@ -329,6 +329,9 @@ internal static class TraceMethods
     /// <summary>Most tracks one timeline request may select.</summary>
     internal const int MaxTimelineTracks = 4096;
 
+    /// <summary>Most tracks × pixels one timeline request may ask for (about two items per pixel and track come back).</summary>
+    internal const long MaxTimelineTrackPixels = 1L << 23;
+
     private static TimelineResult TimelineOf(TraceSession s, TimelineParams p)
     {
         var ix = s.Timeline;
@@ -344,6 +347,10 @@ internal static class TraceMethods
         var ids = ix.Resolve(sel);
         if (ids.Count > MaxTimelineTracks)
             throw RpcException.BadParams($"the selection is {ids.Count:N0} tracks; at most {MaxTimelineTracks:N0} per request (list goroutines with gotrace/goroutines and ask for the rows shown)");
+        long res = GoTrace.Analysis.Timeline.TimelineIndex.Resolution(start, end, p.NsPerPixel);
+        long pixels = (end - start + res - 1) / res;
+        if (ids.Count * pixels > MaxTimelineTrackPixels)
+            throw RpcException.BadParams($"{ids.Count:N0} tracks at {pixels:N0} pixels is {ids.Count * pixels:N0} track-pixels; at most {MaxTimelineTrackPixels:N0} per request (ask for the rows shown, at the width shown)");
         bool packed = p.Encoding switch
         {
             null or "json" => false,
@@ -356,7 +363,6 @@ internal static class TraceMethods
         if (packed)
         {
             // Each track is queried and packed on its own (tracks share nothing), so a wide selection uses every core.
-            long res = GoTrace.Analysis.Timeline.TimelineIndex.Resolution(start, end, p.NsPerPixel);
             var packedTracks = new TrackDto[ids.Count];
             try
             {
