@@ -72,6 +72,18 @@ public sealed class TraceReader
 
     private Legacy.LegacyConverter? _legacy;
 
+    // The batches of the generation being ordered, decoded ahead on another thread when the generation is large.
+    private DecodeAhead? _ahead;
+
+    /// <summary>Generations with at least this many bytes of event batches are decoded ahead on a second thread.</summary>
+    internal long DecodeAheadMinBytes { get; set; } = 1 << 20;
+
+    /// <summary>Test hook: decoded events allowed to wait for the ordering.</summary>
+    internal int DecodeAheadLimit { get; set; } = DecodeAhead.DefaultLimit;
+
+    /// <summary>Test hook: each generation's batches are decoded ahead on the calling thread (up to the limit) before it is ordered.</summary>
+    internal bool DecodeAheadEagerly { get; set; }
+
     /// <summary>The stream's position before reading, if it can seek (else −1).</summary>
     private static long StartPosition(Stream stream)
     {
@@ -103,40 +115,19 @@ public sealed class TraceReader
     /// <summary>Whether this is a legacy (Go 1.11–1.21) trace, converted to the modern model.</summary>
     public bool IsLegacy => _legacy is not null;
 
-    /// <summary>Walks the event batches of one thread in file order (Go's <c>batchCursor</c>).</summary>
-    private sealed class Cursor(long thread, List<BatchRef> batches, Ordering.MState? state, TickClock clock)
+    /// <summary>Walks the event batches of one thread in file order (Go's <c>batchCursor</c>), one decoded batch at a time.</summary>
+    private sealed class Cursor(long thread, BatchSlot[] batches, Ordering.MState? state)
     {
         public readonly long Thread = thread;
         public readonly Ordering.MState? State = state;
-        public readonly List<BatchRef> Batches = batches;
-        public readonly TickClock Clock = clock;
+        public readonly BatchSlot[] Batches = batches;
         public int Idx = -1;
-        // The current batch: bytes [Pos, End) of Buf remain; FileBase maps buffer positions to file offsets.
-        public byte[] Buf = [];
-        public int Pos, End;
-        public long FileBase;
-        public ulong BatchTime;
-        public long LastTs;
+        // The current batch: events [I, Count) of Block remain.
+        public DecodedBatch? Block;
+        public DecodedEvent[] Events = [];
+        public int I, Count;
         public Event Ev;
         public long EvOffset;
-
-        /// <summary>Moves to the next non-empty batch; its time base restarts from the batch header.</summary>
-        public bool NextBatch(RawGeneration g)
-        {
-            while (++Idx < Batches.Count)
-            {
-                var b = Batches[Idx];
-                if (b.Length == 0) continue;
-                Buf = b.Chunk;
-                Pos = b.Start;
-                End = b.Start + b.Length;
-                FileBase = b.FileOffset - b.Start;
-                BatchTime = b.Time;
-                LastTs = Clock.Ns(b.Time);
-                return true;
-            }
-            return false;
-        }
     }
 
     /// <summary>Returns the next event; false at the end of the trace. Throws <see cref="TraceFormatException"/> on damage.</summary>
@@ -158,10 +149,12 @@ public sealed class TraceReader
         catch (TraceFormatException e)
         {
             _failed = e;
+            _ahead?.Stop();
             throw;
         }
         catch (OrderingException e)
         {
+            _ahead?.Stop();
             var c = _advancing;
             _failed = c is null
                 ? new TraceFormatException(e.Message, "ordering events", -1, CurrentGeneration)
@@ -342,84 +335,88 @@ public sealed class TraceReader
             return SyncEvent(null, _lastTs);
         }
         _gen = g;
-        var clock = new TickClock(g.Data.NsPerTick);
         _cpu = g.CpuSamples;
         _cpuNext = 0;
+        var cursors = new List<Cursor>(g.ThreadOrder.Count);
+        var all = new List<BatchSlot>();
+        long bytes = 0;
         foreach (var m in g.ThreadOrder)
         {
-            var c = new Cursor(m, g.Batches[m], m == -1 ? null : _order.Thread(m), clock);
+            var list = g.Batches[m];
+            var slots = new List<BatchSlot>(list.Count);
+            foreach (var b in list)
+            {
+                if (b.Length == 0) continue;
+                var s = new BatchSlot(b);
+                slots.Add(s);
+                all.Add(s);
+                bytes += b.Length;
+            }
+            cursors.Add(new Cursor(m, [.. slots], m == -1 ? null : _order.Thread(m)));
+        }
+        // Decode order: by batch start time. Only the worker's efficiency depends on it, never the result.
+        var order = all.ToArray();
+        var keys = new ulong[order.Length];
+        for (int i = 0; i < order.Length; i++) keys[i] = order[i].Batch.Time;
+        Array.Sort(keys, order);
+        _ahead?.Stop();
+        _ahead = new DecodeAhead(order, new TickClock(g.Data.NsPerTick), g.Data.Number, DecodeAheadLimit);
+        if (DecodeAheadEagerly) _ahead.RunNow();
+        else if (bytes >= DecodeAheadMinBytes && Environment.ProcessorCount > 1) _ahead.Kick();
+        foreach (var c in cursors)
+        {
             if (!ReadNext(c)) continue;
             _frontier.Insert(c);
         }
         return SyncEvent(g.Data, g.Data.Ns(g.Data.MinTs));
     }
 
-    /// <summary>Decodes the cursor's next timed event (Go's <c>batchCursor.nextEvent</c>).</summary>
+    /// <summary>Moves the cursor to its next timed event (Go's <c>batchCursor.nextEvent</c>); false when it has none left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadNext(Cursor c)
     {
-        if (c.Pos == c.End && !c.NextBatch(_gen!)) return false;
-        var buf = c.Buf;
-        int pos = c.Pos, end = c.End;
-        c.EvOffset = c.FileBase + pos;
-        byte typ = buf[pos];
-        int nargs = Specs.TimedArgCount[typ];
-        if (nargs < 0)
-        {
-            if (typ >= Ev.TableLength) throw DecodeError(c, $"found invalid event type: {typ}");
-            throw DecodeError(c, $"found event without a timestamp: type={typ}");
-        }
-        pos++;
-        ulong dt;
-        if (pos < end && buf[pos] < 0x80) dt = buf[pos++];
-        else if (!SlowVarint(buf, ref pos, end, out dt)) throw DecodeError(c, "found invalid uvarint for timestamp");
-        ulong a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        if (nargs > 0)
-        {
-            if (pos < end && buf[pos] < 0x80) a0 = buf[pos++];
-            else if (!SlowVarint(buf, ref pos, end, out a0)) throw DecodeError(c, "found invalid uvarint");
-            if (nargs > 1)
-            {
-                if (pos < end && buf[pos] < 0x80) a1 = buf[pos++];
-                else if (!SlowVarint(buf, ref pos, end, out a1)) throw DecodeError(c, "found invalid uvarint");
-                if (nargs > 2)
-                {
-                    if (pos < end && buf[pos] < 0x80) a2 = buf[pos++];
-                    else if (!SlowVarint(buf, ref pos, end, out a2)) throw DecodeError(c, "found invalid uvarint");
-                    if (nargs > 3)
-                    {
-                        if (pos < end && buf[pos] < 0x80) a3 = buf[pos++];
-                        else if (!SlowVarint(buf, ref pos, end, out a3)) throw DecodeError(c, "found invalid uvarint");
-                    }
-                }
-            }
-        }
+        if (c.I == c.Count && !NextBlock(c)) return false;
+        ref var d = ref c.Events[c.I++];
         ref var ev = ref c.Ev;
-        ev.Type = typ;
+        ev.Type = d.Type;
         ev.Extra = 0;
-        ev.A0 = a0;
-        ev.A1 = a1;
-        ev.A2 = a2;
-        ev.A3 = a3;
-        // As in Go, a running time of 0 (only in synthetic traces) restarts from the batch header.
-        if (c.LastTs == 0) c.LastTs = c.Clock.Ns(c.BatchTime);
-        long t = unchecked(c.Clock.Ns(dt) + c.LastTs);
-        ev.Time = t;
-        c.LastTs = t;
-        c.Pos = pos;
+        ev.A0 = d.A0;
+        ev.A1 = d.A1;
+        ev.A2 = d.A2;
+        ev.A3 = d.A3;
+        ev.Time = d.Time;
+        c.EvOffset = c.Block!.FileBase + d.Pos;
         return true;
     }
 
-    private static bool SlowVarint(byte[] buf, ref int pos, int end, out ulong v)
+    /// <summary>
+    /// Done with the current block: throws its decoding error if it has one (the damaged event is the one being
+    /// read), else moves to the next non-empty batch.
+    /// </summary>
+    private bool NextBlock(Cursor c)
     {
-        int n = Uvarint.Decode(buf.AsSpan(pos, end - pos), out v);
-        if (n <= 0) return false;
-        pos += n;
-        return true;
+        var ahead = _ahead!;
+        while (true)
+        {
+            if (c.Block is { } b)
+            {
+                if (b.Error is { } err) throw err;
+                c.Block = null;
+                c.Events = [];
+                c.I = c.Count = 0;
+                ahead.Release(b);
+            }
+            if (++c.Idx >= c.Batches.Length) return false;
+            var nb = ahead.Take(c.Batches[c.Idx]);
+            c.Block = nb;
+            c.Events = nb.Events;
+            c.I = 0;
+            c.Count = nb.Count;
+            if (nb.Count != 0 || nb.Error is not null) return c.Count != 0 || Throw(nb.Error!);
+        }
     }
 
-    private TraceFormatException DecodeError(Cursor c, string reason) =>
-        new(reason, "event", c.EvOffset, _gen!.Data.Number, c.Thread);
+    private static bool Throw(TraceFormatException e) => throw e;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValidateTableIds(in Event ev)

@@ -80,7 +80,8 @@ internal static class Dumper
 {
     static Dumper() => ParsedFormatter.WallClockZone = TimeZoneInfo.Utc; // goldens were made with TZ=UTC
 
-    public static (byte[] Output, TraceFormatException? Error, int Events) Dump(Stream input, int limitEvents = int.MaxValue)
+    public static (byte[] Output, TraceFormatException? Error, int Events) Dump(Stream input, int limitEvents = int.MaxValue,
+        Action<TraceReader>? configure = null)
     {
         var ms = new MemoryStream();
         TraceFormatException? err = null;
@@ -90,6 +91,7 @@ internal static class Dumper
             try
             {
                 var r = TraceReader.Open(input);
+                configure?.Invoke(r);
                 while (n < limitEvents && r.TryRead(out var ev))
                 {
                     ParsedFormatter.Write(w, ev);
