@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GoTrace.Format;
 
@@ -162,6 +163,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         return _gIndex.TryGetValue(id, out int i) ? i : -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ref GState Get(long id)
     {
         int i = Find(id);
@@ -181,6 +183,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         return ref _g[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ushort ReasonOf(in Event ev)
     {
         if (ev.Type is not (Ev.GoStop or Ev.GoBlock) || ev.Generation is not { } gen) return 0;
@@ -213,6 +216,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         return slot;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEvent(in Event ev)
     {
         if (ev.Kind != EventKind.StateTransition || ev.TransitionResource != ResourceKind.Goroutine) return;
@@ -252,7 +256,7 @@ public sealed class BlockingCollector : IPrefixConsumer
             Track(ref g, in ev, to, reason, BlockingKind.Sched, GoState.Runnable, true, ref g.T3, ref g.S3, ref g.R3);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Track(ref GState g, in Event ev, GoState to, ushort reason, BlockingKind kind, GoState target,
         bool accept, ref long t0, ref int stack, ref ushort r)
     {

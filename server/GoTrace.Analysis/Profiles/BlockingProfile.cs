@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GoTrace.Analysis.Summary;
 
 namespace GoTrace.Analysis;
@@ -52,7 +53,19 @@ public sealed class ProfileFilter
         return a;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal long Overlap(TimeInterval[] list, TimeInterval sample)
+    {
+        // The common case (goroutine mode, no window): one interval, the goroutine's life.
+        if (list.Length == 1 && Window is null)
+        {
+            long o = list[0].Overlap(sample);
+            return o > 0 ? o : 0;
+        }
+        return OverlapAll(list, sample);
+    }
+
+    private long OverlapAll(TimeInterval[] list, TimeInterval sample)
     {
         if (Window is { } w)
         {
@@ -192,8 +205,25 @@ public static class BlockingProfile
         var byIndex = filter.ByIndex(c);
         var keyOfStack = new int[c.Stacks.Count];
         Array.Fill(keyOfStack, -1);
-        var acc = new List<(int Stack, long Count, long Time)>();
-        foreach (var iv in c.Intervals)
+        // Per key: the stack last charged, the interval count and the time. Keys are dense and at most one per stack.
+        var accStack = new int[c.Stacks.Count];
+        var accCount = new long[c.Stacks.Count];
+        var accTime = new long[c.Stacks.Count];
+        Accumulate(c.Intervals, kind, byIndex, filter, keys, keyOfStack, accStack, accCount, accTime);
+        var list = new List<ProfileRecord>();
+        for (int k = 0; k < accCount.Length; k++)
+        {
+            if (accCount[k] > 0) list.Add(new ProfileRecord(accStack[k], accCount[k], accTime[k]));
+        }
+        list.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Stack.CompareTo(b.Stack));
+        return list;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate(BlockingIntervals intervals, BlockingKind kind, TimeInterval[]?[] byIndex, ProfileFilter filter,
+        ProfileKeys keys, int[] keyOfStack, int[] accStack, long[] accCount, long[] accTime)
+    {
+        foreach (var iv in intervals)
         {
             if (iv.Kind != kind) continue;
             var lives = byIndex[iv.GoroutineIndex];
@@ -202,16 +232,12 @@ public static class BlockingProfile
             if (d <= 0) continue;
             int key = keyOfStack[iv.Stack];
             if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
-            while (acc.Count <= key) acc.Add((0, 0, 0));
-            var r = acc[key];
-            acc[key] = (iv.Stack, r.Count + 1, r.Time + d);
+            accStack[key] = iv.Stack;
+            accCount[key]++;
+            accTime[key] += d;
         }
-        var list = acc.Where(r => r.Count > 0).Select(r => new ProfileRecord(r.Stack, r.Count, r.Time)).ToList();
-        list.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Stack.CompareTo(b.Stack));
-        return list;
     }
 
-    /// <summary>Maps interned stacks to Go's profile key: the first 128 PCs with trailing zero PCs ignored.</summary>
     /// <summary>
     /// Go's profile key of a stack: its first <see cref="MaxStack"/> PCs, trailing zero PCs left out. Stacks with equal
     /// keys are one record (one site) of a profile.

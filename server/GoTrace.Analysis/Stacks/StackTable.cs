@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using GoTrace.Format;
@@ -57,6 +58,7 @@ public sealed class StackTable
     public int OfTransition(in Event ev) => ev.Generation is { } g ? Intern(g, ev.TransitionStackId) : 0;
 
     /// <summary>Interns stack <paramref name="id"/> of generation <paramref name="gen"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Intern(GenerationData gen, ulong id)
     {
         if (id == 0) return 0;
