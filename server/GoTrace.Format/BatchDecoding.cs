@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace GoTrace.Format;
@@ -29,11 +28,11 @@ internal sealed class DecodedBatch
     /// Events up to the first undecodable one are kept; the failure becomes <see cref="Error"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static DecodedBatch Decode(in BatchRef b, TickClock clock, ulong gen, long thread)
+    public static DecodedBatch Decode(in BatchRef b, TickClock clock, ulong gen, long thread, BlockPool pool)
     {
-        var r = new DecodedBatch { FileBase = b.FileOffset - b.Start };
+        var r = new DecodedBatch { FileBase = b.FileOffset - b.Start, _pool = pool };
         // About 5.5 bytes per event in practice; grown if a batch packs more.
-        var arr = ArrayPool<DecodedEvent>.Shared.Rent(b.Length / 4 + 16);
+        var arr = pool.Rent(b.Length / 5 + 16);
         var buf = b.Chunk;
         int pos = b.Start, end = b.Start + b.Length, n = 0;
         long lastTs = clock.Ns(b.Time);
@@ -87,7 +86,7 @@ internal sealed class DecodedBatch
             if (lastTs == 0) lastTs = clock.Ns(b.Time);
             long t = unchecked(clock.Ns(dt) + lastTs);
             lastTs = t;
-            if (n == arr.Length) arr = Grow(arr);
+            if (n == arr.Length) arr = pool.Grow(arr);
             ref var e = ref arr[n++];
             e.Time = t;
             e.A0 = a0;
@@ -102,20 +101,14 @@ internal sealed class DecodedBatch
         return r;
     }
 
+    private BlockPool? _pool;
+
     /// <summary>Gives the event array back to the pool; the batch must not be read afterwards.</summary>
     public void Release()
     {
         var a = Events;
         Events = [];
-        if (a.Length != 0) ArrayPool<DecodedEvent>.Shared.Return(a);
-    }
-
-    private static DecodedEvent[] Grow(DecodedEvent[] arr)
-    {
-        var n = ArrayPool<DecodedEvent>.Shared.Rent(arr.Length * 2);
-        arr.AsSpan().CopyTo(n);
-        ArrayPool<DecodedEvent>.Shared.Return(arr);
-        return n;
+        if (a.Length != 0) _pool?.Return(a);
     }
 
     private static bool Varint(byte[] buf, ref int pos, int end, out ulong v)
@@ -128,6 +121,53 @@ internal sealed class DecodedBatch
 
     private static TraceFormatException Fail(DecodedBatch r, int at, ulong gen, long thread, string reason) =>
         new(reason, "event", r.FileBase + at, gen, thread);
+}
+
+/// <summary>
+/// Event arrays for decoded batches, reused for the whole trace: a block is about 1 MiB, so fresh ones would be
+/// zeroed large-object allocations (the shared array pool keeps too few to cover the blocks in flight).
+/// Capacities are powers of two; thread-safe (the worker rents, the ordering returns).
+/// </summary>
+internal sealed class BlockPool
+{
+    private const int MaxPooled = 64;
+    private readonly Stack<DecodedEvent[]>[] _byClass = new Stack<DecodedEvent[]>[32];
+    private int _pooled;
+
+    public DecodedEvent[] Rent(int min)
+    {
+        int cls = System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(min, 64)));
+        lock (_byClass)
+        {
+            if (_byClass[cls] is { Count: > 0 } st)
+            {
+                _pooled--;
+                return st.Pop();
+            }
+        }
+        return GC.AllocateUninitializedArray<DecodedEvent>(1 << cls);
+    }
+
+    public void Return(DecodedEvent[] a)
+    {
+        if (!System.Numerics.BitOperations.IsPow2(a.Length)) return;
+        int cls = System.Numerics.BitOperations.Log2((uint)a.Length);
+        lock (_byClass)
+        {
+            if (_pooled >= MaxPooled) return;
+            (_byClass[cls] ??= new Stack<DecodedEvent[]>()).Push(a);
+            _pooled++;
+        }
+    }
+
+    /// <summary>A pooled array twice as large holding <paramref name="a"/>'s contents; <paramref name="a"/> goes back to the pool.</summary>
+    public DecodedEvent[] Grow(DecodedEvent[] a)
+    {
+        var n = Rent(a.Length * 2);
+        a.AsSpan().CopyTo(n);
+        Return(a);
+        return n;
+    }
 }
 
 /// <summary>
@@ -164,8 +204,11 @@ internal sealed class DecodeAhead
     private int _running;       // 1 while a worker is scheduled or running
     private volatile bool _stopped;
 
-    public DecodeAhead(BatchSlot[] order, TickClock clock, ulong gen, int limit = DefaultLimit)
+    private readonly BlockPool _pool;
+
+    public DecodeAhead(BatchSlot[] order, TickClock clock, ulong gen, BlockPool pool, int limit = DefaultLimit)
     {
+        _pool = pool;
         _order = order;
         _clock = clock;
         _gen = gen;
@@ -212,7 +255,7 @@ internal sealed class DecodeAhead
         DecodedBatch d;
         try
         {
-            d = DecodedBatch.Decode(s.Batch, _clock, _gen, thread);
+            d = DecodedBatch.Decode(s.Batch, _clock, _gen, thread, _pool);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -74,6 +74,7 @@ public sealed class TraceReader
 
     // The batches of the generation being ordered, decoded ahead on another thread when the generation is large.
     private DecodeAhead? _ahead;
+    private readonly BlockPool _blocks = new();
 
     /// <summary>Generations with at least this many bytes of event batches are decoded ahead on a second thread.</summary>
     internal long DecodeAheadMinBytes { get; set; } = 1 << 20;
@@ -360,7 +361,7 @@ public sealed class TraceReader
         for (int i = 0; i < order.Length; i++) keys[i] = order[i].Batch.Time;
         Array.Sort(keys, order);
         _ahead?.Stop();
-        _ahead = new DecodeAhead(order, new TickClock(g.Data.NsPerTick), g.Data.Number, DecodeAheadLimit);
+        _ahead = new DecodeAhead(order, new TickClock(g.Data.NsPerTick), g.Data.Number, _blocks, DecodeAheadLimit);
         if (DecodeAheadEagerly) _ahead.RunNow();
         else if (bytes >= DecodeAheadMinBytes && Environment.ProcessorCount > 1) _ahead.Kick();
         foreach (var c in cursors)
