@@ -87,11 +87,15 @@ if [ -n "${GOTRACE:-}" ]; then
   gotrace=$GOTRACE
   say "using GOTRACE=$gotrace (no dotnet build)"
 else
-  # Measure what ships: a ReadyToRun publish (precompiled, so startup is not spent in the JIT).
+  # Measure what ships: the server exactly as scripts/package.sh builds it (self-contained, composite ReadyToRun,
+  # trimmed), so neither start-up nor a short run is spent in the JIT.
   gotrace=$bench_dir/gotrace-publish/gotrace
-  say "publishing server/GoTrace.Server (Release, ReadyToRun); log: $bench_dir/dotnet-build.log"
-  if ! (cd "$repo" && dotnet publish server/GoTrace.Server -c Release -r linux-x64 --self-contained false \
-          -p:PublishReadyToRun=true -nologo -o "$bench_dir/gotrace-publish") >"$bench_dir/dotnet-build.log" 2>&1; then
+  say "publishing server/GoTrace.Server as shipped (Release, composite ReadyToRun, trimmed); log: $bench_dir/dotnet-build.log"
+  rm -rf "$bench_dir/gotrace-publish" "$repo/server/GoTrace.Server/obj/Release/net10.0/linux-x64/R2R"
+  if ! (cd "$repo" && dotnet publish server/GoTrace.Server -c Release -r linux-x64 --self-contained true \
+          -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:PublishTrimmed=true \
+          -p:WarningsNotAsErrors=IL2104 -p:DebugType=none -p:GenerateDocumentationFile=false \
+          -nologo -o "$bench_dir/gotrace-publish") >"$bench_dir/dotnet-build.log" 2>&1; then
     tail -n 20 "$bench_dir/dotnet-build.log" >&2
     gotrace_error="dotnet publish server/GoTrace.Server failed (see $bench_dir/dotnet-build.log)"
   fi

@@ -2,8 +2,8 @@
 # Builds the VS Code extension package (.vsix) with the server inside, so users need no .NET install:
 #   bash scripts/package.sh            (npm run package)
 # 1. the extension bundles (esbuild, production: minified, no sourcemaps) into out/;
-# 2. the server, self-contained for linux-x64 (GOTRACE_RIDS="linux-x64 osx-arm64 ..." for more), ReadyToRun and
-#    trimmed, into dist-server/<rid>/ (why these options: extension/README.md, "Server build");
+# 2. the server, self-contained for linux-x64 (GOTRACE_RIDS="linux-x64 osx-arm64 ..." for more), composite
+#    ReadyToRun and trimmed, into dist-server/<rid>/ (why these options: extension/README.md, "Server build");
 # 3. a staging folder dist-vsix/stage/ with package.json, README.md, out/ and server/<rid>/ only, packaged by
 #    @vscode/vsce into go-trace-viewer-<version>.vsix at the repository root (gitignored).
 # Needs: Node 20+ with npm, the .NET 10 SDK. Prints the .vsix path last.
@@ -27,10 +27,15 @@ for rid in $rids; do
     echo "reusing dist-server/$rid (GOTRACE_REUSE_SERVER=1)"; continue
   fi
   rm -rf "dist-server/$rid"
+  # The ReadyToRun step's intermediate files do not record whether they were composite: a publish with other
+  # ReadyToRun options before this one would leave a server that aborts at start. Always compile them afresh.
+  rm -rf "server/GoTrace.Server/obj/Release/net10.0/$rid/R2R"
   # IL2104: Google.Protobuf reports trim warnings for its reflection API, which the server does not use (it only
   # writes profile.proto messages); every other warning still fails the build.
+  # Composite ReadyToRun: the framework and the server precompiled as one image, so generic code over the server's
+  # types and calls across assemblies need no JIT at run time (start-up and short CLI runs, extension/README.md).
   dotnet publish server/GoTrace.Server -c Release -r "$rid" --self-contained true --nologo \
-    -p:PublishReadyToRun=true -p:PublishTrimmed=true -p:WarningsNotAsErrors=IL2104 \
+    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:PublishTrimmed=true -p:WarningsNotAsErrors=IL2104 \
     -p:DebugType=none -p:GenerateDocumentationFile=false -o "dist-server/$rid"
   exe="dist-server/$rid/gotrace"; [ -f "$exe" ] || exe="$exe.exe"
   [ -f "$exe" ] || { echo "package: no server executable in dist-server/$rid" >&2; exit 1; }
