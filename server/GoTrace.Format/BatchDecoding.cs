@@ -10,6 +10,8 @@ internal struct DecodedEvent
     /// <summary>Position of the event's first byte in the batch's chunk (the file offset is the block's base plus this).</summary>
     public int Pos;
     public byte Type;
+    /// <summary>The arguments that are stack or string IDs exist in the generation's tables.</summary>
+    public bool IdsChecked;
 }
 
 /// <summary>
@@ -24,12 +26,13 @@ internal sealed class DecodedBatch
     public TraceFormatException? Error;
 
     /// <summary>
-    /// Decodes batch <paramref name="b"/> of thread <paramref name="thread"/> in generation <paramref name="gen"/>.
+    /// Decodes batch <paramref name="b"/> of thread <paramref name="thread"/> in generation <paramref name="data"/>.
     /// Events up to the first undecodable one are kept; the failure becomes <see cref="Error"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static DecodedBatch Decode(in BatchRef b, TickClock clock, ulong gen, long thread, BlockPool pool)
+    public static DecodedBatch Decode(in BatchRef b, TickClock clock, GenerationData data, long thread, BlockPool pool)
     {
+        ulong gen = data.Number;
         var r = new DecodedBatch { FileBase = b.FileOffset - b.Start, _pool = pool };
         // About 5.5 bytes per event in practice; grown if a batch packs more.
         var arr = pool.Rent(b.Length / 5 + 16);
@@ -95,6 +98,10 @@ internal sealed class DecodedBatch
             e.A3 = a3;
             e.Pos = at;
             e.Type = typ;
+            // Table IDs checked here, off the ordering's thread; an event that fails is checked again (and reported,
+            // in stream order) when the reader returns it.
+            int ids = Specs.StackArgMask[typ] | Specs.StringArgMask[typ];
+            e.IdsChecked = ids == 0 || IdsPresent(data, typ, a0, a1, a2, a3);
         }
         r.Events = arr;
         r.Count = n;
@@ -109,6 +116,15 @@ internal sealed class DecodedBatch
         var a = Events;
         Events = [];
         if (a.Length != 0) _pool?.Return(a);
+    }
+
+    private static bool IdsPresent(GenerationData d, byte typ, ulong a0, ulong a1, ulong a2, ulong a3)
+    {
+        int stacks = Specs.StackArgMask[typ], strings = Specs.StringArgMask[typ];
+        return ((stacks & 1) == 0 || d.HasStack(a0)) && ((stacks & 2) == 0 || d.HasStack(a1))
+            && ((stacks & 4) == 0 || d.HasStack(a2)) && ((stacks & 8) == 0 || d.HasStack(a3))
+            && ((strings & 1) == 0 || d.HasString(a0)) && ((strings & 2) == 0 || d.HasString(a1))
+            && ((strings & 4) == 0 || d.HasString(a2)) && ((strings & 8) == 0 || d.HasString(a3));
     }
 
     private static bool Varint(byte[] buf, ref int pos, int end, out ulong v)
@@ -198,7 +214,7 @@ internal sealed class DecodeAhead
 
     private readonly BatchSlot[] _order;
     private readonly TickClock _clock;
-    private readonly ulong _gen;
+    private readonly GenerationData _gen;
     private int _next;          // next index of _order the worker looks at (worker only)
     private int _outstanding;   // decoded events not yet released
     private int _running;       // 1 while a worker is scheduled or running
@@ -206,7 +222,7 @@ internal sealed class DecodeAhead
 
     private readonly BlockPool _pool;
 
-    public DecodeAhead(BatchSlot[] order, TickClock clock, ulong gen, BlockPool pool, int limit = DefaultLimit)
+    public DecodeAhead(BatchSlot[] order, TickClock clock, GenerationData gen, BlockPool pool, int limit = DefaultLimit)
     {
         _pool = pool;
         _order = order;
@@ -260,7 +276,7 @@ internal sealed class DecodeAhead
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Decoding reports damage through DecodedBatch.Error; anything else is a bug, surfaced where the block is read.
-            d = new DecodedBatch { Error = new TraceFormatException($"internal error decoding batch: {e.Message}", "event batch", s.Batch.FileOffset, _gen, thread) };
+            d = new DecodedBatch { Error = new TraceFormatException($"internal error decoding batch: {e.Message}", "event batch", s.Batch.FileOffset, _gen.Number, thread) };
         }
         Interlocked.Add(ref _outstanding, d.Count);
         s.Result = d;

@@ -64,6 +64,9 @@ public struct Event
     /// <summary>New state of a state transition.</summary>
     internal byte NewState;
 
+    /// <summary>Whether the table IDs among the arguments were already found in the generation's tables (by the batch decoder).</summary>
+    internal bool IdsChecked;
+
     /// <summary>Wire arguments after <c>dt</c> (for CPU samples: stack in A0; for TaskEnd, A2 is an extra-string index).</summary>
     internal ulong A0, A1, A2, A3;
 

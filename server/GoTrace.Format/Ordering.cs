@@ -156,6 +156,7 @@ internal sealed partial class Ordering
         e.Kind = KindOf(ev.Type);
         e.OldState = oldState;
         e.NewState = newState;
+        e.IdsChecked = ev.IdsChecked;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -145,7 +145,7 @@ public sealed class TraceReader
         try
         {
             Next(out ev);
-            if (ev.Type != Ev.SyncMarker) ValidateTableIds(in ev);
+            if (!ev.IdsChecked && ev.Type != Ev.SyncMarker) ValidateTableIds(in ev);
         }
         catch (TraceFormatException e)
         {
@@ -361,7 +361,7 @@ public sealed class TraceReader
         for (int i = 0; i < order.Length; i++) keys[i] = order[i].Batch.Time;
         Array.Sort(keys, order);
         _ahead?.Stop();
-        _ahead = new DecodeAhead(order, new TickClock(g.Data.NsPerTick), g.Data.Number, _blocks, DecodeAheadLimit);
+        _ahead = new DecodeAhead(order, new TickClock(g.Data.NsPerTick), g.Data, _blocks, DecodeAheadLimit);
         if (DecodeAheadEagerly) _ahead.RunNow();
         else if (bytes >= DecodeAheadMinBytes && Environment.ProcessorCount > 1) _ahead.Kick();
         foreach (var c in cursors)
@@ -386,6 +386,7 @@ public sealed class TraceReader
         ev.A2 = d.A2;
         ev.A3 = d.A3;
         ev.Time = d.Time;
+        ev.IdsChecked = d.IdsChecked;
         c.EvOffset = c.Block!.FileBase + d.Pos;
         return true;
     }

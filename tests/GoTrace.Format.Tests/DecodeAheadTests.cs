@@ -58,3 +58,72 @@ public sealed class DecodeAheadTests
         }
     }
 }
+
+/// <summary>
+/// An event whose stack argument names no stack of its generation: the reader stops there with Go's message
+/// ("found invalid stack ID N for event T"), after every event ordered before it, in every decode mode (the table
+/// check runs in the batch decoder, and is repeated in stream order for an event that fails it).
+/// </summary>
+public sealed class InvalidTableIdTests
+{
+    public static TheoryData<string> Traces() => TestData.ModernTraces();
+
+    /// <summary>Rewrites the first one-byte stack argument of a GoBlock to an ID absent from its generation; null if there is none.</summary>
+    private static (byte[] File, ulong Id)? WithBadStack(byte[] good)
+    {
+        var src = new ByteSource(new MemoryStream(good, writable: false));
+        int v = TraceHeader.Read(src);
+        var gens = new GenerationReader(src, v);
+        var pool = new BlockPool();
+        while (true)
+        {
+            var g = v >= 26 ? gens.ReadGeneration26() : gens.ReadGenerationWithSpill().Item1;
+            if (g is null) return null;
+            var clock = new TickClock(g.Data.NsPerTick);
+            ulong bad = 0x7F;
+            while (bad > 0 && g.Data.HasStack(bad)) bad--;
+            if (bad == 0) continue;
+            foreach (var (m, list) in g.Batches)
+            {
+                foreach (var b in list)
+                {
+                    if (b.Length == 0) continue;
+                    var d = DecodedBatch.Decode(b, clock, g.Data, m, pool);
+                    for (int i = 0; i < d.Count; i++)
+                    {
+                        ref var e = ref d.Events[i];
+                        if (e.Type != Ev.GoBlock || e.A1 == 0 || e.A1 >= 0x80) continue;
+                        // GoBlock: type, dt, reason, stack; find the stack byte by walking the varints.
+                        long off = d.FileBase + e.Pos;
+                        int p = (int)off + 1;
+                        for (int k = 0; k < 2; k++) { while (good[p] >= 0x80) p++; p++; }
+                        if (good[p] != (byte)e.A1) continue;
+                        var file = (byte[])good.Clone();
+                        file[p] = (byte)bad;
+                        return (file, bad);
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Traces))]
+    public void An_unknown_stack_id_stops_the_reader_with_gos_message(string trace)
+    {
+        var good = File.ReadAllBytes(Path.Combine(TestData.Traces, trace));
+        if (WithBadStack(good) is not var (file, id)) return; // no GoBlock with a small stack ID in this trace
+        var (goodOut, _, _) = Dumper.Dump(good);
+        foreach (var configure in new Action<TraceReader>[]
+                 {
+                     r => r.DecodeAheadMinBytes = long.MaxValue, r => { r.DecodeAheadEagerly = true; r.DecodeAheadLimit = int.MaxValue; },
+                     r => r.DecodeAheadMinBytes = 0,
+                 })
+        {
+            var (output, error, _) = Dumper.Dump(new MemoryStream(file, writable: false), int.MaxValue, configure);
+            Assert.NotNull(error);
+            Assert.Equal($"found invalid stack ID {id} for event GoBlock", error!.Reason);
+            Assert.True(output.Length > 0 && goodOut.AsSpan().StartsWith(output), $"{trace}: the events before the bad one differ");
+        }
+    }
+}
