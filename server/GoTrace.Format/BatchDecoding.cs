@@ -100,8 +100,8 @@ internal sealed class DecodedBatch
             e.Type = typ;
             // Table IDs checked here, off the ordering's thread; an event that fails is checked again (and reported,
             // in stream order) when the reader returns it.
-            int ids = Specs.StackArgMask[typ] | Specs.StringArgMask[typ];
-            e.IdsChecked = ids == 0 || IdsPresent(data, typ, a0, a1, a2, a3);
+            int stacks = Specs.StackArgMask[typ], strings = Specs.StringArgMask[typ];
+            e.IdsChecked = (stacks | strings) == 0 || IdsPresent(data, stacks, strings, a0, a1, a2, a3);
         }
         r.Events = arr;
         r.Count = n;
@@ -118,9 +118,8 @@ internal sealed class DecodedBatch
         if (a.Length != 0) _pool?.Return(a);
     }
 
-    private static bool IdsPresent(GenerationData d, byte typ, ulong a0, ulong a1, ulong a2, ulong a3)
+    private static bool IdsPresent(GenerationData d, int stacks, int strings, ulong a0, ulong a1, ulong a2, ulong a3)
     {
-        int stacks = Specs.StackArgMask[typ], strings = Specs.StringArgMask[typ];
         return ((stacks & 1) == 0 || d.HasStack(a0)) && ((stacks & 2) == 0 || d.HasStack(a1))
             && ((stacks & 4) == 0 || d.HasStack(a2)) && ((stacks & 8) == 0 || d.HasStack(a3))
             && ((strings & 1) == 0 || d.HasString(a0)) && ((strings & 2) == 0 || d.HasString(a1))
