@@ -51,9 +51,7 @@ internal sealed class DecodedBatch
                 break;
             }
             pos++;
-            ulong dt;
-            if (pos < end && buf[pos] < 0x80) dt = buf[pos++];
-            else if (!Varint(buf, ref pos, end, out dt))
+            if (!ReadVarint(buf, ref pos, end, out ulong dt))
             {
                 r.Error = Fail(r, at, gen, thread, "found invalid uvarint for timestamp");
                 break;
@@ -62,21 +60,14 @@ internal sealed class DecodedBatch
             bool ok = true;
             if (nargs > 0)
             {
-                if (pos < end && buf[pos] < 0x80) a0 = buf[pos++];
-                else ok = Varint(buf, ref pos, end, out a0);
+                ok = ReadVarint(buf, ref pos, end, out a0);
                 if (ok && nargs > 1)
                 {
-                    if (pos < end && buf[pos] < 0x80) a1 = buf[pos++];
-                    else ok = Varint(buf, ref pos, end, out a1);
+                    ok = ReadVarint(buf, ref pos, end, out a1);
                     if (ok && nargs > 2)
                     {
-                        if (pos < end && buf[pos] < 0x80) a2 = buf[pos++];
-                        else ok = Varint(buf, ref pos, end, out a2);
-                        if (ok && nargs > 3)
-                        {
-                            if (pos < end && buf[pos] < 0x80) a3 = buf[pos++];
-                            else ok = Varint(buf, ref pos, end, out a3);
-                        }
+                        ok = ReadVarint(buf, ref pos, end, out a2);
+                        if (ok && nargs > 3) ok = ReadVarint(buf, ref pos, end, out a3);
                     }
                 }
             }
@@ -118,6 +109,7 @@ internal sealed class DecodedBatch
         if (a.Length != 0) _pool?.Return(a);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IdsPresent(GenerationData d, int stacks, int strings, ulong a0, ulong a1, ulong a2, ulong a3)
     {
         return ((stacks & 1) == 0 || d.HasStack(a0)) && ((stacks & 2) == 0 || d.HasStack(a1))
@@ -126,6 +118,32 @@ internal sealed class DecodedBatch
             && ((strings & 4) == 0 || d.HasString(a2)) && ((strings & 8) == 0 || d.HasString(a3));
     }
 
+    /// <summary>Reads a varint at <paramref name="pos"/>: one- and two-byte values inline, longer ones out of line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadVarint(byte[] buf, ref int pos, int end, out ulong v)
+    {
+        int p = pos;
+        if ((uint)(p + 1) < (uint)end && (uint)(p + 1) < (uint)buf.Length)
+        {
+            uint b0 = buf[p];
+            if (b0 < 0x80)
+            {
+                v = b0;
+                pos = p + 1;
+                return true;
+            }
+            uint b1 = buf[p + 1];
+            if (b1 < 0x80)
+            {
+                v = (b0 & 0x7f) | (b1 << 7);
+                pos = p + 2;
+                return true;
+            }
+        }
+        return Varint(buf, ref pos, end, out v);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool Varint(byte[] buf, ref int pos, int end, out ulong v)
     {
         int k = Uvarint.Decode(buf.AsSpan(pos, end - pos), out v);

@@ -83,8 +83,10 @@ public sealed class GenerationData
         lock (_extraLock) return i < (ulong)_extra.Count ? _extra[(int)i] : [];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal bool HasString(ulong id) => id == 0 || (_stringPresent is { } a && id < (ulong)a.Length ? a[id] : Strings.ContainsKey(id));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal bool HasStack(ulong id) => id == 0 || (_stackPresent is { } a && id < (ulong)a.Length ? a[id] : Stacks.ContainsKey(id));
 
     /// <summary>Called once the generation's tables are complete: builds the presence bitmaps.</summary>

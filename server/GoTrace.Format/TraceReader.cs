@@ -21,7 +21,9 @@ public sealed class TraceReader
     private readonly GenerationReader _gens;
     private readonly Ordering _order = new();
     private readonly Frontier _frontier = new();
-    private Cursor? _advancing;
+    // Heap position of the cursor whose event is being advanced, or -1 (an index: storing the cursor would cost a
+    // write barrier per event).
+    private int _advancing = -1;
     private RawGeneration? _gen;
     private CpuSample[] _cpu = [];
     private int _cpuNext;
@@ -156,7 +158,7 @@ public sealed class TraceReader
         catch (OrderingException e)
         {
             _ahead?.Stop();
-            var c = _advancing;
+            var c = _advancing >= 0 && _advancing < _frontier.Count ? _frontier[_advancing] : null;
             _failed = c is null
                 ? new TraceFormatException(e.Message, "ordering events", -1, CurrentGeneration)
                 : new TraceFormatException(e.Message, $"ordering {c.Ev.WireName} event", c.EvOffset, CurrentGeneration, c.Thread);
@@ -198,7 +200,7 @@ public sealed class TraceReader
         if (_order.Queue.TryPop(out ev)) return;
 
         // The common case first: the frontier's root is next (no CPU sample before it) and ready.
-        if (_frontier.Count != 0 && (_cpuNext >= _cpu.Length || _cpu[_cpuNext].Time >= _frontier[0].Ev.Time) && TryAdvance(0, ref ev))
+        if (_frontier.Count != 0 && (_cpuNext >= _cpu.Length || _cpu[_cpuNext].Time >= _frontier.TimeAt(0)) && TryAdvance(0, ref ev))
         {
             _order.TakeFirst();
             return;
@@ -234,7 +236,7 @@ public sealed class TraceReader
             return;
         }
 
-        if (_cpuNext < _cpu.Length && (_frontier.Count == 0 || _cpu[_cpuNext].Time < _frontier[0].Ev.Time))
+        if (_cpuNext < _cpu.Length && (_frontier.Count == 0 || _cpu[_cpuNext].Time < _frontier.TimeAt(0)))
         {
             var s = _cpu[_cpuNext++];
             ev = new Event
@@ -250,8 +252,7 @@ public sealed class TraceReader
             throw new TraceFormatException("broken trace: frontier is empty", "ordering events", -1, CurrentGeneration);
         if (!TryAdvance(0, ref ev))
         {
-            GoSort.SortFunc(_frontier.AsSpan(), static (a, b) => a.Ev.Time.CompareTo(b.Ev.Time));
-            _frontier.Resync();
+            _frontier.SortByTime();
             bool success = false;
             for (int i = 1; i < _frontier.Count; i++)
             {
@@ -272,7 +273,7 @@ public sealed class TraceReader
     {
         var sb = new StringBuilder();
         sb.Append("[gen=").Append(CurrentGeneration).Append("]\n\n");
-        foreach (var c in _frontier.AsSpan())
+        foreach (var c in _frontier.ToArray())
         {
             var spec = Specs.Table[c.Ev.Type];
             sb.Append("M ").Append(c.Thread).Append(" [").Append(spec?.Name ?? c.Ev.Type.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -288,9 +289,9 @@ public sealed class TraceReader
     private bool TryAdvance(int i, ref Event output)
     {
         var c = _frontier[i];
-        _advancing = c; // for the error message, should the ordering reject the event (see TryRead)
+        _advancing = i; // for the error message, should the ordering reject the event (see TryRead)
         if (!_order.Advance(ref c.Ev, ref output, _gen!.Data, c.Thread, c.State, _gen.Data.Number)) return false;
-        if (ReadNext(c)) _frontier.Update(i);
+        if (ReadNext(c)) _frontier.Update(i, c.Ev.Time);
         else _frontier.Remove(i);
         return true;
     }
@@ -364,6 +365,7 @@ public sealed class TraceReader
         _ahead = new DecodeAhead(order, new TickClock(g.Data.NsPerTick), g.Data, _blocks, DecodeAheadLimit);
         if (DecodeAheadEagerly) _ahead.RunNow();
         else if (bytes >= DecodeAheadMinBytes && Environment.ProcessorCount > 1) _ahead.Kick();
+        _frontier.Reset();
         foreach (var c in cursors)
         {
             if (!ReadNext(c)) continue;
@@ -453,30 +455,57 @@ public sealed class TraceReader
     /// </summary>
     private sealed class Frontier
     {
-        private Cursor[] _h = new Cursor[16];
-        // PERF: the heap keys (each cursor's next event time) side by side, so sifting does not chase pointers.
+        // PERF: the heap holds indices into _all and, side by side, the keys (each cursor's next event time): sifting
+        // swaps plain integers (no write barriers) and compares without chasing pointers.
+        private Cursor[] _all = new Cursor[16];
+        private int _registered;
+        private int[] _h = new int[16];
         private long[] _t = new long[16];
 
         public int Count { get; private set; }
 
-        public Cursor this[int i] => _h[i];
-
-        public Span<Cursor> AsSpan() => _h.AsSpan(0, Count);
-
-        /// <summary>Call after reordering <see cref="AsSpan"/> in place (the fallback sort).</summary>
-        public void Resync()
+        public Cursor this[int i]
         {
-            for (int i = 0; i < Count; i++) _t[i] = _h[i].Ev.Time;
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => _all[_h[i]];
+        }
+
+        /// <summary>Time of the next event of the cursor at heap position <paramref name="i"/>.</summary>
+        public long TimeAt(int i) => _t[i];
+
+        /// <summary>The cursors in heap order (a copy).</summary>
+        public Cursor[] ToArray()
+        {
+            var r = new Cursor[Count];
+            for (int i = 0; i < Count; i++) r[i] = this[i];
+            return r;
+        }
+
+        /// <summary>Sorts the heap array by next event time with Go's (unstable) sort, as the reference does on a stall.</summary>
+        public void SortByTime()
+        {
+            var all = _all;
+            GoSort.SortFunc(_h.AsSpan(0, Count), (a, b) => all[a].Ev.Time.CompareTo(all[b].Ev.Time));
+            for (int i = 0; i < Count; i++) _t[i] = _all[_h[i]].Ev.Time;
+        }
+
+        /// <summary>Forgets the cursors of the previous generation; only when the heap is empty.</summary>
+        public void Reset()
+        {
+            Array.Clear(_all, 0, _registered);
+            _registered = 0;
         }
 
         public void Insert(Cursor c)
         {
+            if (_registered == _all.Length) Array.Resize(ref _all, _all.Length * 2);
             if (Count == _h.Length)
             {
                 Array.Resize(ref _h, _h.Length * 2);
                 Array.Resize(ref _t, _t.Length * 2);
             }
-            _h[Count] = c;
+            _all[_registered] = c;
+            _h[Count] = _registered++;
             _t[Count] = c.Ev.Time;
             Count++;
             SiftUp(Count - 1);
@@ -484,9 +513,9 @@ public sealed class TraceReader
 
         /// <summary>Restores the heap after the cursor at <paramref name="i"/> moved to its next event.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Update(int i)
+        public void Update(int i, long time)
         {
-            _t[i] = _h[i].Ev.Time;
+            _t[i] = time;
             if (SiftUp(i) != i) return;
             SiftDown(i);
         }
@@ -501,26 +530,32 @@ public sealed class TraceReader
             }
             int last = Count - 1;
             Swap(0, last);
-            _h[last] = null!;
             Count = last;
             SiftDown(0);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Swap(int a, int b)
         {
-            (_h[a], _h[b]) = (_h[b], _h[a]);
-            (_t[a], _t[b]) = (_t[b], _t[a]);
+            var h = _h;
+            var t = _t;
+            (h[a], h[b]) = (h[b], h[a]);
+            (t[a], t[b]) = (t[b], t[a]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int SiftUp(int i)
         {
             var t = _t;
+            var h = _h;
             while (i > 0)
             {
                 int p = (i - 1) >> 1;
-                if (t[p] <= t[i]) break;
-                Swap(p, i);
+                long tp = t[p], ti = t[i];
+                if (tp <= ti) break;
+                t[p] = ti;
+                t[i] = tp;
+                (h[p], h[i]) = (h[i], h[p]);
                 i = p;
             }
             return i;
@@ -530,6 +565,7 @@ public sealed class TraceReader
         private void SiftDown(int i)
         {
             var t = _t;
+            var h = _h;
             int len = Count;
             while (true)
             {
@@ -542,9 +578,15 @@ public sealed class TraceReader
                     mt = t[l];
                 }
                 int r = l + 1;
-                if (r < len && t[r] < mt) m = r;
+                if (r < len && t[r] < mt)
+                {
+                    m = r;
+                    mt = t[r];
+                }
                 if (m == i) return;
-                Swap(i, m);
+                t[m] = t[i];
+                t[i] = mt;
+                (h[m], h[i]) = (h[i], h[m]);
                 i = m;
             }
         }
