@@ -12,6 +12,8 @@ internal struct DecodedEvent
     public byte Type;
     /// <summary>The arguments that are stack or string IDs exist in the generation's tables.</summary>
     public bool IdsChecked;
+
+    public readonly ulong Arg(int i) => i switch { 0 => A0, 1 => A1, 2 => A2, _ => A3 };
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ internal sealed partial class Ordering
     private static string NameKey(GenerationData d, ulong id) => Encoding.Latin1.GetString(d.RawString(id));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TaskBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool TaskBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong id = ev.A0;
         if (_tasks.ContainsKey(id)) throw Fail($"task ID conflict: {id}");
@@ -25,25 +25,26 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TaskEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool TaskEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
+        ulong parent;
         if (_tasks.Remove(ev.A0, out var t))
         {
-            ev.Extra = t.Parent;
+            parent = t.Parent;
             ev.A2 = d.AddExtraString(t.Name);
         }
         else
         {
-            ev.Extra = Event.NoTask;
+            parent = Event.NoTask;
             ev.A2 = d.AddExtraString([]);
         }
         ValidateUser(cur);
-        Push(ref o, ev, cur, d);
+        Push(ref o, ev, cur, d).Extra = parent;
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool RegionBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool RegionBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
@@ -54,7 +55,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool RegionEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool RegionEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
@@ -72,7 +73,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GcActive(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
+    private bool GcActive(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         ulong seq = ev.A0;
         if (gen == _initialGen)
@@ -92,7 +93,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GcBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool GcBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
         if (_gc == GcState.Undetermined)
@@ -112,7 +113,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GcEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool GcEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
         if (seq != _gcSeq + 1) return false;
@@ -126,7 +127,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool HeapMetric(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool HeapMetric(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         Push(ref o, ev, cur, d);
@@ -141,7 +142,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SweepBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool SweepBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         CurrentP(cur).Begin(new RangeType(Ev.GCSweepBegin, 0));
@@ -150,7 +151,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SweepActive(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
+    private bool SweepActive(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long pid = (long)ev.A0;
         if (!_p.TryGetValue(pid, out var p)) throw Fail($"encountered GCSweepActive for unknown proc {pid}");
@@ -160,7 +161,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SweepEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool SweepEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         CurrentP(cur).End(ev.Type);
@@ -169,7 +170,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoRangeBegin(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool GoRangeBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         ulong desc = ev.Type == Ev.STWBegin ? ev.A0 : 0;
@@ -180,7 +181,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoRangeActive(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
+    private bool GoRangeActive(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
         if (!_g.TryGetValue(gid, out var s)) throw Fail($"uninitialized goroutine {gid} found during {Specs.Name(ev.Type)}");
@@ -190,7 +191,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoRangeEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool GoRangeEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered event of type {ev.Type} without known state for current goroutine {cur.G}");
@@ -201,7 +202,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool AllocFree(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool AllocFree(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.May, Req.May);
         Push(ref o, ev, cur, d);

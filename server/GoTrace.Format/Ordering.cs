@@ -136,8 +136,9 @@ internal sealed partial class Ordering
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ValidateUser(Ctx c) => Validate(c, Req.Must, Req.Must, Req.Must);
 
+    /// <summary>Emits a model event for <paramref name="ev"/>; returns it so that a handler can add what the wire lacks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Push(ref Event o, in Event ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
+    private ref Event Push(ref Event o, in DecodedEvent ev, Ctx ctx, GenerationData d, byte oldState = 0, byte newState = 0)
     {
         ref var e = ref _hasFirst ? ref Queue.PushRef() : ref o;
         _hasFirst = true;
@@ -148,7 +149,7 @@ internal sealed partial class Ordering
         e.A1 = ev.A1;
         e.A2 = ev.A2;
         e.A3 = ev.A3;
-        e.Extra = ev.Extra;
+        e.Extra = 0;
         e.Thread = ctx.M;
         e.Proc = ctx.P;
         e.Goroutine = ctx.G;
@@ -157,15 +158,16 @@ internal sealed partial class Ordering
         e.OldState = oldState;
         e.NewState = newState;
         e.IdsChecked = ev.IdsChecked;
+        return ref e;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PushGo(ref Event o, in Event ev, Ctx ctx, GenerationData d, GoState from, GoState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
+    private void PushGo(ref Event o, in DecodedEvent ev, Ctx ctx, GenerationData d, GoState from, GoState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PushProc(ref Event o, in Event ev, Ctx ctx, GenerationData d, ProcState from, ProcState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
+    private void PushProc(ref Event o, in DecodedEvent ev, Ctx ctx, GenerationData d, ProcState from, ProcState to) => Push(ref o, ev, ctx, d, (byte)from, (byte)to);
 
-    private static Event Synth(byte type, long time, ulong a0 = 0, ulong a1 = 0) => new() { Type = type, Time = time, A0 = a0, A1 = a1 };
+    private static DecodedEvent Synth(byte type, long time, ulong a0 = 0, ulong a1 = 0) => new() { Type = type, Time = time, A0 = a0, A1 = a1 };
 
     /// <summary>The state of thread <paramref name="m"/>, created on first use.</summary>
     public MState Thread(long m)
@@ -184,7 +186,7 @@ internal sealed partial class Ordering
     /// </summary>
     /// <remarks>The first event produced is written to <paramref name="o"/>, further ones to <see cref="Queue"/>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Advance(ref Event ev, ref Event o, GenerationData d, long m, MState? ms, ulong gen)
+    public bool Advance(ref DecodedEvent ev, ref Event o, GenerationData d, long m, MState? ms, ulong gen)
     {
         if (_initialGen == 0) _initialGen = gen;
         Ctx cur = new() { M = m, P = -1, G = -1 };
@@ -238,7 +240,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Annotation(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool Annotation(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         Push(ref o, ev, cur, d);
@@ -246,7 +248,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcStatus(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool ProcStatus(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
         ulong status = ev.A1;
@@ -297,7 +299,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcStart(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool ProcStart(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -311,7 +313,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcStop(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
+    private bool ProcStop(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (!_p.TryGetValue(cur.P, out var s)) throw Fail($"event ProcStop for proc ({cur.P}) that doesn't exist");
         if (s.Status != PRunning && s.Status != PSyscall) throw Fail("ProcStop event for proc that's not Running or Syscall");
@@ -323,7 +325,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ProcSteal(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool ProcSteal(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -353,7 +355,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoStatus(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoStatus(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
         long mid = (long)ev.A1;
@@ -406,7 +408,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoCreate(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
+    private bool GoCreate(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
         if (_g.TryGetValue(cur.G, out var creator) && creator.Status != GRunning)
@@ -420,7 +422,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private GState RunningG(in Event ev, Ctx cur, byte want = GRunning, string wantName = "Running")
+    private GState RunningG(in DecodedEvent ev, Ctx cur, byte want = GRunning, string wantName = "Running")
     {
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"event {Specs.Name(ev.Type)} for goroutine ({cur.G}) that doesn't exist");
         if (s.Status != want) throw Fail($"{Specs.Name(ev.Type)} event for goroutine that's not {wantName}");
@@ -428,7 +430,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoStopExec(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
+    private bool GoStopExec(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
         var s = RunningG(ev, cur);
@@ -454,7 +456,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoStart(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoStart(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -468,7 +470,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoUnblock(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
+    private bool GoUnblock(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
         var seq = new Seq(gen, ev.A1);
@@ -480,7 +482,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSwitch(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoSwitch(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
         var curG = RunningG(ev, cur);
@@ -508,7 +510,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSyscallBegin(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
+    private bool GoSyscallBegin(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         ValidateUser(cur);
         var s = RunningG(ev, cur);
@@ -523,7 +525,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSyscallEnd(ref Event ev, ref Event o, GenerationData d, Ctx cur)
+    private bool GoSyscallEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
         var s = RunningG(ev, cur, GSyscall, "Running");
@@ -536,7 +538,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoSyscallEndBlocked(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
+    private bool GoSyscallEndBlocked(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (cur.P != -1)
         {
@@ -552,7 +554,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoCreateSyscall(ref Event ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
+    private bool GoCreateSyscall(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.MustNot);
         long ng = (long)ev.A0;
@@ -564,7 +566,7 @@ internal sealed partial class Ordering
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool GoDestroySyscall(ref Event ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
+    private bool GoDestroySyscall(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.Must);
         RunningG(ev, cur, GSyscall, "Syscall");

@@ -125,12 +125,19 @@ public sealed class TraceReader
         public readonly Ordering.MState? State = state;
         public readonly BatchSlot[] Batches = batches;
         public int Idx = -1;
-        // The current batch: events [I, Count) of Block remain.
+        // The current batch: Events[I] is the cursor's current event, Events[I+1..Count) follow.
         public DecodedBatch? Block;
         public DecodedEvent[] Events = [];
         public int I, Count;
-        public Event Ev;
-        public long EvOffset;
+
+        /// <summary>The current event (read straight from the decoded batch: no copy per event).</summary>
+        public ref DecodedEvent Ev
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => ref Events[I];
+        }
+
+        public long EvOffset => Block!.FileBase + Ev.Pos;
     }
 
     /// <summary>Returns the next event; false at the end of the trace. Throws <see cref="TraceFormatException"/> on damage.</summary>
@@ -161,7 +168,7 @@ public sealed class TraceReader
             var c = _advancing >= 0 && _advancing < _frontier.Count ? _frontier[_advancing] : null;
             _failed = c is null
                 ? new TraceFormatException(e.Message, "ordering events", -1, CurrentGeneration)
-                : new TraceFormatException(e.Message, $"ordering {c.Ev.WireName} event", c.EvOffset, CurrentGeneration, c.Thread);
+                : new TraceFormatException(e.Message, $"ordering {Specs.Name(c.Ev.Type)} event", c.EvOffset, CurrentGeneration, c.Thread);
             throw _failed;
         }
         if (ev.Time <= _lastTs) ev.Time = _lastTs + 1;
@@ -375,23 +382,8 @@ public sealed class TraceReader
     }
 
     /// <summary>Moves the cursor to its next timed event (Go's <c>batchCursor.nextEvent</c>); false when it has none left.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ReadNext(Cursor c)
-    {
-        if (c.I == c.Count && !NextBlock(c)) return false;
-        ref var d = ref c.Events[c.I++];
-        ref var ev = ref c.Ev;
-        ev.Type = d.Type;
-        ev.Extra = 0;
-        ev.A0 = d.A0;
-        ev.A1 = d.A1;
-        ev.A2 = d.A2;
-        ev.A3 = d.A3;
-        ev.Time = d.Time;
-        ev.IdsChecked = d.IdsChecked;
-        c.EvOffset = c.Block!.FileBase + d.Pos;
-        return true;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ReadNext(Cursor c) => ++c.I < c.Count || NextBlock(c);
 
     /// <summary>
     /// Done with the current block: throws its decoding error if it has one (the damaged event is the one being
