@@ -95,7 +95,7 @@ internal sealed class LongMap<T> where T : class
         return (int)(h >> 40) & mask;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(long key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
     {
         int mask = _keys.Length - 1;

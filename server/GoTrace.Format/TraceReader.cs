@@ -201,7 +201,7 @@ public sealed class TraceReader
         };
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Next(out Event ev)
     {
         if (_order.Queue.TryPop(out ev)) return;
@@ -292,7 +292,7 @@ public sealed class TraceReader
         return sb.ToString();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryAdvance(int i, ref Event output)
     {
         var c = _frontier[i];
@@ -504,10 +504,19 @@ public sealed class TraceReader
         }
 
         /// <summary>Restores the heap after the cursor at <paramref name="i"/> moved to its next event.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Update(int i, long time)
         {
-            _t[i] = time;
+            var t = _t;
+            t[i] = time;
+            if (i == 0)
+            {
+                // The usual case (the root advanced): done if it is still no later than its children.
+                int len = Count;
+                if ((len < 2 || t[1] >= time) && (len < 3 || t[2] >= time)) return;
+                SiftDown(0);
+                return;
+            }
             if (SiftUp(i) != i) return;
             SiftDown(i);
         }
