@@ -429,7 +429,7 @@ internal sealed partial class Ordering
         return s;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool GoStopExec(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
@@ -455,7 +455,7 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool GoStart(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
@@ -469,7 +469,7 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool GoUnblock(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
