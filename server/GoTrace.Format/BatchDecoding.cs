@@ -53,30 +53,32 @@ internal sealed class DecodedBatch
                 break;
             }
             pos++;
-            if (!ReadVarint(buf, ref pos, end, out ulong dt))
+            // PERF: the varint reader returns the value and moves pos (to -1 on failure); no local has its address
+            // taken, so the loop keeps its state in registers.
+            ulong dt = ReadVarint(buf, ref pos, end);
+            if (pos < 0)
             {
                 r.Error = Fail(r, at, gen, thread, "found invalid uvarint for timestamp");
                 break;
             }
             ulong a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-            bool ok = true;
             if (nargs > 0)
             {
-                ok = ReadVarint(buf, ref pos, end, out a0);
-                if (ok && nargs > 1)
+                a0 = ReadVarint(buf, ref pos, end);
+                if (pos >= 0 && nargs > 1)
                 {
-                    ok = ReadVarint(buf, ref pos, end, out a1);
-                    if (ok && nargs > 2)
+                    a1 = ReadVarint(buf, ref pos, end);
+                    if (pos >= 0 && nargs > 2)
                     {
-                        ok = ReadVarint(buf, ref pos, end, out a2);
-                        if (ok && nargs > 3) ok = ReadVarint(buf, ref pos, end, out a3);
+                        a2 = ReadVarint(buf, ref pos, end);
+                        if (pos >= 0 && nargs > 3) a3 = ReadVarint(buf, ref pos, end);
                     }
                 }
-            }
-            if (!ok)
-            {
-                r.Error = Fail(r, at, gen, thread, "found invalid uvarint");
-                break;
+                if (pos < 0)
+                {
+                    r.Error = Fail(r, at, gen, thread, "found invalid uvarint");
+                    break;
+                }
             }
             // As in Go, a running time of 0 (only in synthetic traces) restarts from the batch header.
             if (lastTs == 0) lastTs = clock.Ns(b.Time);
@@ -120,9 +122,12 @@ internal sealed class DecodedBatch
             && ((strings & 4) == 0 || d.HasString(a2)) && ((strings & 8) == 0 || d.HasString(a3));
     }
 
-    /// <summary>Reads a varint at <paramref name="pos"/>: one- and two-byte values inline, longer ones out of line.</summary>
+    /// <summary>
+    /// Reads a varint at <paramref name="pos"/> and moves past it: one- and two-byte values inline, longer ones out
+    /// of line. On a truncated or overlong varint, <paramref name="pos"/> becomes −1.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ReadVarint(byte[] buf, ref int pos, int end, out ulong v)
+    private static ulong ReadVarint(byte[] buf, ref int pos, int end)
     {
         int p = pos;
         if ((uint)(p + 1) < (uint)end && (uint)(p + 1) < (uint)buf.Length)
@@ -130,28 +135,26 @@ internal sealed class DecodedBatch
             uint b0 = buf[p];
             if (b0 < 0x80)
             {
-                v = b0;
                 pos = p + 1;
-                return true;
+                return b0;
             }
             uint b1 = buf[p + 1];
             if (b1 < 0x80)
             {
-                v = (b0 & 0x7f) | (b1 << 7);
                 pos = p + 2;
-                return true;
+                return (b0 & 0x7f) | (b1 << 7);
             }
         }
-        return Varint(buf, ref pos, end, out v);
+        var (v, next) = VarintSlow(buf, p, end);
+        pos = next;
+        return v;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool Varint(byte[] buf, ref int pos, int end, out ulong v)
+    private static (ulong Value, int Next) VarintSlow(byte[] buf, int pos, int end)
     {
-        int k = Uvarint.Decode(buf.AsSpan(pos, end - pos), out v);
-        if (k <= 0) return false;
-        pos += k;
-        return true;
+        int k = Uvarint.Decode(buf.AsSpan(pos, end - pos), out ulong v);
+        return k <= 0 ? (0, -1) : (v, pos + k);
     }
 
     private static TraceFormatException Fail(DecodedBatch r, int at, ulong gen, long thread, string reason) =>

@@ -84,10 +84,16 @@ public sealed class GenerationData
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool HasString(ulong id) => id == 0 || (_stringPresent is { } a && id < (ulong)a.Length ? a[id] : Strings.ContainsKey(id));
+    internal bool HasString(ulong id) => id == 0 || (_stringPresent is { } a && id < (ulong)a.Length ? a[id] : HasStringSlow(id));
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool HasStack(ulong id) => id == 0 || (_stackPresent is { } a && id < (ulong)a.Length ? a[id] : Stacks.ContainsKey(id));
+    internal bool HasStack(ulong id) => id == 0 || (_stackPresent is { } a && id < (ulong)a.Length ? a[id] : HasStackSlow(id));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool HasStackSlow(ulong id) => Stacks.ContainsKey(id);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool HasStringSlow(ulong id) => Strings.ContainsKey(id);
 
     /// <summary>Called once the generation's tables are complete: builds the presence bitmaps.</summary>
     internal void Seal()
