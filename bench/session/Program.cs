@@ -34,10 +34,14 @@ if (args.Length == 3)
 {
     // GOTRACE_BENCH_SERVER_LOG=FILE: the server's debug log (one line per message, with its time in the server).
     string? log = Environment.GetEnvironmentVariable("GOTRACE_BENCH_SERVER_LOG");
-    child = Process.Start(new ProcessStartInfo(args[2], log is null ? "serve --log-level error" : "serve --log-level debug")
+    var psi = new ProcessStartInfo(args[2], log is null ? "serve --log-level error" : "serve --log-level debug")
     {
         RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = log is not null, UseShellExecute = false,
-    })!;
+    };
+    // As the extension starts it (extension/src/host/serverClient.ts, serverEnvironment): tiered compilation on
+    // unless the caller chose.
+    if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is null) psi.Environment["DOTNET_TieredCompilation"] = "1";
+    child = Process.Start(psi)!;
     if (log is not null)
     {
         var sink = new StreamWriter(log);

@@ -129,7 +129,7 @@ export class GoTraceClient implements Disposable {
     const args = [...spec.args, '--log-level', level];
     this.log('info', `starting ${spec.command} ${args.join(' ')} (${spec.source})`);
     const t0 = Date.now();
-    const proc = cp.spawn(spec.command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const proc = cp.spawn(spec.command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, env: serverEnvironment(process.env) });
     this.proc = proc;
     const generation = ++this.generation;
 
@@ -310,6 +310,17 @@ export function serverLineLevel(line: string): Exclude<LogLevel, 'off'> {
   if (w.startsWith('warn')) return 'warning';
   if (w.startsWith('err') || w.startsWith('fail') || w.startsWith('crit') || w === 'fatal') return 'error';
   return 'info';
+}
+
+/**
+ * The environment the server runs in: the host's, with .NET tiered compilation switched on unless the user chose.
+ * The packaged `gotrace` turns tiering off in its runtime config, which makes one-shot command-line runs faster
+ * (no re-compiling thread competing with the work); the long-running server starts faster with it on.
+ */
+export function serverEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...base };
+  if (env.DOTNET_TieredCompilation === undefined && env.COMPlus_TieredCompilation === undefined) env.DOTNET_TieredCompilation = '1';
+  return env;
 }
 
 function delay(ms: number): Promise<void> {

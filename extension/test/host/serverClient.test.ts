@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { GoTraceClient, type LogLevel } from '../../src/host/serverClient';
+import { GoTraceClient, serverEnvironment, type LogLevel } from '../../src/host/serverClient';
 import { RestartPolicy } from '../../src/host/restartPolicy';
 import { findLineEvents, revealWindow } from '../../src/host/lineEvents';
 import { WebviewMethods } from '../../src/webview/messages';
@@ -28,6 +28,16 @@ function makeClient(logs: string[], policy?: RestartPolicy) {
     restartDelayMs: 10,
   });
 }
+
+test('server environment: tiered compilation on by default, the user\'s choice kept', () => {
+  const base = { PATH: '/usr/bin', HOME: '/home/u' };
+  const env = serverEnvironment(base);
+  assert.equal(env.DOTNET_TieredCompilation, '1');
+  assert.equal(env.PATH, '/usr/bin');
+  assert.equal((base as NodeJS.ProcessEnv).DOTNET_TieredCompilation, undefined, 'the host environment is not modified');
+  assert.equal(serverEnvironment({ DOTNET_TieredCompilation: '0' }).DOTNET_TieredCompilation, '0');
+  assert.equal(serverEnvironment({ COMPlus_TieredCompilation: '0' }).DOTNET_TieredCompilation, undefined);
+});
 
 test('server: open with progress, sourceLines of a BLOCKS line, close', { skip }, async () => {
   const logs: string[] = [];
