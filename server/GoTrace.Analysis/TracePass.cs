@@ -237,9 +237,6 @@ public static class TracePass
     }
 
     /// <summary>Hands <paramref name="count"/> events to every consumer, checkpointing the prefix consumers at each Sync.</summary>
-    // PERF: compiled fully optimized on first use, so the consumers' hot methods are inlined across assemblies at once
-    // instead of after a tier-up (a CLI run is over before tiering settles).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Deliver(Event[] events, int count, IEventConsumer[] all, IPrefixConsumer[] prefix)
     {
         for (int i = 0; i < count; i++)

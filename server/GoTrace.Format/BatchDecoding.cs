@@ -31,7 +31,6 @@ internal sealed class DecodedBatch
     /// Decodes batch <paramref name="b"/> of thread <paramref name="thread"/> in generation <paramref name="data"/>.
     /// Events up to the first undecodable one are kept; the failure becomes <see cref="Error"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DecodedBatch Decode(in BatchRef b, TickClock clock, GenerationData data, long thread, BlockPool pool)
     {
         ulong gen = data.Number;
@@ -41,11 +40,14 @@ internal sealed class DecodedBatch
         var buf = b.Chunk;
         int pos = b.Start, end = b.Start + b.Length, n = 0;
         long lastTs = clock.Ns(b.Time);
+        // The tables in locals: ReadyToRun code would check the class initialization at every static access.
+        sbyte[] argCounts = Specs.TimedArgCount;
+        byte[] stackMasks = Specs.StackArgMask, stringMasks = Specs.StringArgMask;
         while (pos < end)
         {
             int at = pos;
             byte typ = buf[pos];
-            int nargs = Specs.TimedArgCount[typ];
+            int nargs = argCounts[typ];
             if (nargs < 0)
             {
                 r.Error = Fail(r, at, gen, thread,
@@ -95,7 +97,7 @@ internal sealed class DecodedBatch
             e.Type = typ;
             // Table IDs checked here, off the ordering's thread; an event that fails is checked again (and reported,
             // in stream order) when the reader returns it.
-            int stacks = Specs.StackArgMask[typ], strings = Specs.StringArgMask[typ];
+            int stacks = stackMasks[typ], strings = stringMasks[typ];
             e.IdsChecked = (stacks | strings) == 0 || IdsPresent(data, stacks, strings, a0, a1, a2, a3);
         }
         r.Events = arr;

@@ -11,7 +11,6 @@ internal sealed partial class Ordering
 {
     private static string NameKey(GenerationData d, ulong id) => Encoding.Latin1.GetString(d.RawString(id));
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TaskBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong id = ev.A0;
@@ -24,7 +23,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TaskEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong parent;
@@ -43,7 +41,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RegionBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -54,7 +51,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RegionEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -72,7 +68,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GcActive(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         ulong seq = ev.A0;
@@ -92,7 +87,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GcBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
@@ -112,7 +106,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GcEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ulong seq = ev.A0;
@@ -126,7 +119,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HeapMetric(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -141,7 +133,6 @@ internal sealed partial class Ordering
         return p;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SweepBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -150,7 +141,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SweepActive(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long pid = (long)ev.A0;
@@ -160,7 +150,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SweepEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -169,7 +158,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoRangeBegin(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -180,7 +168,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoRangeActive(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         long gid = (long)ev.A0;
@@ -190,7 +177,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoRangeEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -201,7 +187,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AllocFree(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         Validate(cur, Req.Must, Req.May, Req.May);

@@ -185,7 +185,6 @@ internal sealed partial class Ordering
     /// Returns false if it is not ready yet; throws <see cref="OrderingException"/> if the trace is inconsistent.
     /// </summary>
     /// <remarks>The first event produced is written to <paramref name="o"/>, further ones to <see cref="Queue"/>.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Advance(ref DecodedEvent ev, ref Event o, GenerationData d, long m, MState? ms, ulong gen)
     {
         if (_initialGen == 0) _initialGen = gen;
@@ -239,7 +238,6 @@ internal sealed partial class Ordering
         return ok;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Annotation(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -247,7 +245,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcStatus(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
@@ -298,7 +295,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcStart(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
@@ -312,7 +308,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcStop(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (!_p.TryGetValue(cur.P, out var s)) throw Fail($"event ProcStop for proc ({cur.P}) that doesn't exist");
@@ -324,7 +319,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ProcSteal(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long pid = (long)ev.A0;
@@ -354,7 +348,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoStatus(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         long gid = (long)ev.A0;
@@ -407,7 +400,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoCreate(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         Validate(cur, Req.Must, Req.Must, Req.May);
@@ -481,7 +473,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSwitch(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         ValidateUser(cur);
@@ -509,7 +500,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSyscallBegin(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur)
     {
         ValidateUser(cur);
@@ -524,7 +514,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSyscallEnd(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur)
     {
         ValidateUser(cur);
@@ -537,7 +526,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoSyscallEndBlocked(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         if (cur.P != -1)
@@ -553,7 +541,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoCreateSyscall(ref DecodedEvent ev, ref Event o, GenerationData d, ulong gen, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.MustNot);
@@ -565,7 +552,6 @@ internal sealed partial class Ordering
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GoDestroySyscall(ref DecodedEvent ev, ref Event o, GenerationData d, Ctx cur, ref Ctx next)
     {
         Validate(cur, Req.Must, Req.May, Req.Must);

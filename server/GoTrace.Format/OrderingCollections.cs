@@ -49,7 +49,6 @@ internal sealed class EventQueue
 
     public int Count => _count;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ref Event PushRef()
     {
         if (_count == _buf.Length)

@@ -163,7 +163,6 @@ public sealed class BlockingCollector : IPrefixConsumer
         return _gIndex.TryGetValue(id, out int i) ? i : -1;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ref GState Get(long id)
     {
         int i = Find(id);
@@ -183,7 +182,6 @@ public sealed class BlockingCollector : IPrefixConsumer
         return ref _g[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ushort ReasonOf(in Event ev)
     {
         if (ev.Type is not (Ev.GoStop or Ev.GoBlock) || ev.Generation is not { } gen) return 0;
@@ -216,7 +214,6 @@ public sealed class BlockingCollector : IPrefixConsumer
         return slot;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEvent(in Event ev)
     {
         if (ev.Kind != EventKind.StateTransition || ev.TransitionResource != ResourceKind.Goroutine) return;

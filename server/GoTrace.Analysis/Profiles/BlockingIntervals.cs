@@ -50,7 +50,6 @@ public sealed class BlockingIntervals
     }
 
     /// <summary>Appends an interval.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in BlockingInterval iv)
     {
         if (_page.Length - _pos < MaxRecord) NewPage();
@@ -166,7 +165,6 @@ public sealed class BlockingIntervals
         public readonly BlockingInterval Current => _current;
 
         /// <summary>Decodes the next interval.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool MoveNext()
         {
             while (_left > 0)

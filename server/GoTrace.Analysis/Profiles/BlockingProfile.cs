@@ -219,7 +219,6 @@ public static class BlockingProfile
         return list;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate(BlockingIntervals intervals, BlockingKind kind, TimeInterval[]?[] byIndex, ProfileFilter filter,
         ProfileKeys keys, int[] keyOfStack, int[] accStack, long[] accCount, long[] accTime)
     {

@@ -58,7 +58,6 @@ public sealed class StackTable
     public int OfTransition(in Event ev) => ev.Generation is { } g ? Intern(g, ev.TransitionStackId) : 0;
 
     /// <summary>Interns stack <paramref name="id"/> of generation <paramref name="gen"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Intern(GenerationData gen, ulong id)
     {
         if (id == 0) return 0;

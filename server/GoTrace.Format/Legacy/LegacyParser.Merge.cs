@@ -302,7 +302,6 @@ internal static partial class LegacyParser
             }
 
             /// <summary>Merges the next event; false when all Ps are exhausted.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public bool Step()
             {
                 var available = _available;

@@ -99,7 +99,6 @@ internal static partial class LegacyParser
             /// Validates the next event of the final order, at merged position <paramref name="idx"/> (the key of the
             /// edits it records), applying the reference's edits to it.
             /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Step(ref LegacyEvent ev, int idx)
             {
                 if (pendingSyscalls.Count > 0)

@@ -186,7 +186,6 @@ internal static partial class LegacyParser
         /// well-formed values: such a batch cannot fail in pass 2 and has no effect on the tables, so pass 2 may
         /// decode its events lazily without the checks.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void IndexBatches()
         {
             // PERF: ordinary event records (nearly all) are skipped by a fast path that checks what the generic

@@ -180,7 +180,6 @@ public static class TimelinePacking
     /// Decodes a packed track into <paramref name="visitor"/> with all members filled in (allocating nothing per item);
     /// <paramref name="stringCount"/> bounds the string indexes. A malformed string throws <see cref="FormatException"/>.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Read<TVisitor>(ReadOnlySpan<byte> data, int stringCount, ref TVisitor visitor) where TVisitor : IVisitor
     {
         var r = new VarintReader(data);
@@ -363,7 +362,6 @@ public static class TimelinePacking
             return Long();
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private ulong Long()
         {
             ulong v = 0;
