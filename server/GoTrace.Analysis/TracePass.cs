@@ -55,9 +55,13 @@ public static class TracePass
     /// Sync (as Go does). Throws <see cref="TraceFormatException"/> only when no event at all could be read
     /// ("failed to parse any useful part of the trace" in Go), and <see cref="OperationCanceledException"/> on cancel.
     /// </summary>
+    /// <param name="readAhead">
+    /// Read each generation while the previous one is ordered (<see cref="TraceReader.ReadAhead"/>): faster, and up to
+    /// one more generation's bytes in memory. For one-shot command-line runs.
+    /// </param>
     public static PassEnd Run(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel = default,
-        Action<long, long>? progress = null) =>
-        Run(stream, consumers, cancel, progress, pipelined: consumers.Count > 0 && Environment.ProcessorCount > 1);
+        Action<long, long>? progress = null, bool readAhead = false) =>
+        Run(stream, consumers, cancel, progress, pipelined: consumers.Count > 0 && Environment.ProcessorCount > 1, readAhead);
 
     /// <summary>
     /// <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long})"/>, choosing whether
@@ -65,11 +69,11 @@ public static class TracePass
     /// events, in stream order: the consumers see exactly the calls of the sequential pass, on one thread).
     /// </summary>
     public static PassEnd Run(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel,
-        Action<long, long>? progress, bool pipelined)
+        Action<long, long>? progress, bool pipelined, bool readAhead = false)
     {
         var prefix = consumers.OfType<IPrefixConsumer>().ToArray();
         var all = consumers.ToArray();
-        var read = pipelined ? ReadPipelined(stream, all, prefix, cancel, progress) : ReadSequential(stream, all, prefix, cancel, progress);
+        var read = pipelined ? ReadPipelined(stream, all, prefix, cancel, progress, readAhead) : ReadSequential(stream, all, prefix, cancel, progress, readAhead);
         var (start, last, lastSync, n, retained, error, bytesRead, version) = read;
         if (error is not null)
         {
@@ -86,13 +90,14 @@ public static class TracePass
         TraceFormatException? Error, long BytesRead, int Version);
 
     private static ReadOutcome ReadSequential(Stream stream, IEventConsumer[] all, IPrefixConsumer[] prefix,
-        CancellationToken cancel, Action<long, long>? progress)
+        CancellationToken cancel, Action<long, long>? progress, bool readAhead)
     {
         long start = 0, last = 0, lastSync = 0, n = 0, retained = 0;
         TraceReader? reader = null;
         try
         {
             reader = TraceReader.Open(stream);
+            reader.ReadAhead = readAhead;
             while (reader.TryRead(out var ev))
             {
                 if (n == 0) start = ev.Time;
@@ -136,7 +141,7 @@ public static class TracePass
     /// circulates between the two (full ones to the consumers, empty ones back), so memory stays a few MiB.
     /// </summary>
     private static ReadOutcome ReadPipelined(Stream stream, IEventConsumer[] all, IPrefixConsumer[] prefix,
-        CancellationToken cancel, Action<long, long>? progress)
+        CancellationToken cancel, Action<long, long>? progress, bool readAhead)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var full = new System.Collections.Concurrent.BlockingCollection<Batch>(BatchesInFlight);
@@ -152,6 +157,7 @@ public static class TracePass
             try
             {
                 r = TraceReader.Open(stream);
+                r.ReadAhead = readAhead;
                 while (true)
                 {
                     b ??= empty.Take(stop.Token);

@@ -31,7 +31,10 @@ internal sealed class GenerationReader
     // PERF: event-batch payloads live in 1 MiB chunks reused from one generation to the next. A single doubling
     // buffer spent 11% of `dump --count` on a 67 MB trace in the kernel zeroing fresh pages, and copied on growth.
     private const int ChunkSize = 1 << 20;
-    private readonly List<byte[]> _chunks = [];
+    private List<byte[]> _chunks = [];
+    // With two chunk sets (DoubleBuffered), generations alternate between them, so one can be read while the one
+    // before it is still being ordered.
+    private List<byte[]> _otherChunks = [];
     private int _chunk;          // index of the chunk being filled
     private int _len;            // bytes used in it
     private byte[] _buf = [];    // = _chunks[_chunk]
@@ -118,9 +121,17 @@ internal sealed class GenerationReader
         _len = 0;
     }
 
+    /// <summary>
+    /// Generations alternate between two sets of chunks: a generation's bytes stay valid while the next one is
+    /// read (until the one after). For reading ahead.
+    /// </summary>
+    public bool DoubleBuffered { get; set; }
+
     private RawGeneration NewGeneration()
     {
-        // The previous generation has been consumed entirely: its chunks are free again.
+        // The previous generation (with double buffering: the one before it) has been consumed entirely: its chunks
+        // are free again.
+        if (DoubleBuffered) (_chunks, _otherChunks) = (_otherChunks, _chunks);
         _chunk = 0;
         _len = 0;
         _buf = _chunks.Count > 0 ? _chunks[0] : [];

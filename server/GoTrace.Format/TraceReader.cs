@@ -115,6 +115,57 @@ public sealed class TraceReader
         }
     }
 
+    /// <summary>
+    /// Read each generation's batches from the stream on a thread-pool thread while the previous generation is being
+    /// ordered (modern formats). Faster on more than one core; holds up to two generations' bytes instead of one.
+    /// Errors and events are exactly those of reading in turn. Set before the first <see cref="TryRead"/>.
+    /// </summary>
+    public bool ReadAhead { get; set; }
+
+    /// <summary>Test hook: read ahead even on one core.</summary>
+    internal bool ReadAheadOnOneCore { get; set; }
+
+    /// <summary>What reading the next generation in turn returned: the generation (null at the end), the spill error
+    /// of the Go 1.22–1.25 reader, whether that reader found the trace over, or the format error it threw.</summary>
+    private readonly record struct NextGeneration(RawGeneration? Gen, TraceFormatException? SpillError, bool End, TraceFormatException? Thrown);
+
+    // The next generation being read ahead, if any.
+    private Task<NextGeneration>? _nextGen;
+
+    /// <summary>Starts reading the generation after the one just installed, if reading ahead.</summary>
+    private void StartReadAhead()
+    {
+        if (!ReadAhead || (Environment.ProcessorCount < 2 && !ReadAheadOnOneCore)) return;
+        var gens = _gens;
+        // The generation just installed keeps its bytes while the next is read into the other set of chunks.
+        gens.DoubleBuffered = true;
+        bool v26 = Version >= 26;
+        _nextGen = Task.Run(() =>
+        {
+            try
+            {
+                if (v26) return new NextGeneration(gens.ReadGeneration26(), null, false, null);
+                // As NextGenerationWithSpill: after a generation, the trace ends unless a spilled batch is pending.
+                if (!gens.HasSpill) return new NextGeneration(null, null, true, null);
+                var (g, err) = gens.ReadGenerationWithSpill();
+                return new NextGeneration(g, err, false, null);
+            }
+            catch (TraceFormatException e)
+            {
+                return new NextGeneration(null, null, false, e);
+            }
+        });
+    }
+
+    /// <summary>The generation read ahead, or null if none is under way. Other exceptions (I/O) are rethrown.</summary>
+    private NextGeneration? TakeReadAhead()
+    {
+        var t = _nextGen;
+        if (t is null) return null;
+        _nextGen = null;
+        return t.GetAwaiter().GetResult();
+    }
+
     /// <summary>Whether this is a legacy (Go 1.11–1.21) trace, converted to the modern model.</summary>
     public bool IsLegacy => _legacy is not null;
 
@@ -229,7 +280,15 @@ public sealed class TraceReader
             RawGeneration? g;
             try
             {
-                g = _gens.ReadGeneration26();
+                if (TakeReadAhead() is { } ahead)
+                {
+                    if (ahead.Thrown is { } thrown) throw thrown;
+                    g = ahead.Gen;
+                }
+                else
+                {
+                    g = _gens.ReadGeneration26();
+                }
             }
             catch (TraceFormatException e)
             {
@@ -310,7 +369,8 @@ public sealed class TraceReader
             _spillErrSync = true;
             return SyncEvent(null, _lastTs);
         }
-        if (_gen is not null && !_gens.HasSpill)
+        var ahead = _gen is not null ? TakeReadAhead() : null;
+        if (_gen is not null && (ahead is { End: true } || (ahead is null && !_gens.HasSpill)))
         {
             _done = true;
             return SyncEvent(null, _lastTs);
@@ -318,7 +378,8 @@ public sealed class TraceReader
         RawGeneration? g;
         try
         {
-            (g, _spillErr) = _gens.ReadGenerationWithSpill();
+            if (ahead is { Thrown: { } thrown }) throw thrown;
+            (g, _spillErr) = ahead is { } a ? (a.Gen, a.SpillError) : _gens.ReadGenerationWithSpill();
         }
         catch (TraceFormatException e)
         {
@@ -377,6 +438,7 @@ public sealed class TraceReader
             if (!ReadNext(c)) continue;
             _frontier.Insert(c);
         }
+        StartReadAhead();
         return SyncEvent(g.Data, g.Data.Ns(g.Data.MinTs));
     }
 

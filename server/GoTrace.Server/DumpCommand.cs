@@ -46,6 +46,7 @@ internal static class DumpCommand
             try
             {
                 var reader = TraceReader.Open(input);
+                reader.ReadAhead = true;
                 while (reader.TryRead(out var ev)) ParsedFormatter.Write(w, ev);
                 w.Flush();
                 return 0;
@@ -76,6 +77,7 @@ internal static class DumpCommand
         try
         {
             reader = TraceReader.Open(input);
+            reader.ReadAhead = true;
             while (reader.TryRead(out var ev))
             {
                 kinds[(int)ev.Kind]++;

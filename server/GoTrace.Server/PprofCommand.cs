@@ -89,7 +89,7 @@ internal static class Cli
         try
         {
             using var f = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            end = TracePass.Run(f, consumers);
+            end = TracePass.Run(f, consumers, readAhead: true);
         }
         catch (TraceFormatException e)
         {
