@@ -55,6 +55,10 @@ public static class TracePass
     /// Sync (as Go does). Throws <see cref="TraceFormatException"/> only when no event at all could be read
     /// ("failed to parse any useful part of the trace" in Go), and <see cref="OperationCanceledException"/> on cancel.
     /// </summary>
+    /// <param name="stream">The trace.</param>
+    /// <param name="consumers">What sees the events.</param>
+    /// <param name="cancel">Stops the pass (checked at least every 2^20 events).</param>
+    /// <param name="progress">Called with (bytes read, events) at each Sync.</param>
     /// <param name="readAhead">
     /// Read each generation while the previous one is ordered (<see cref="TraceReader.ReadAhead"/>): faster, and up to
     /// one more generation's bytes in memory. For one-shot command-line runs.
@@ -64,7 +68,7 @@ public static class TracePass
         Run(stream, consumers, cancel, progress, pipelined: consumers.Count > 0 && Environment.ProcessorCount > 1, readAhead);
 
     /// <summary>
-    /// <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long})"/>, choosing whether
+    /// <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long}, bool)"/>, choosing whether
     /// the reading and ordering run on a thread of their own while this thread feeds the consumers (in batches of
     /// events, in stream order: the consumers see exactly the calls of the sequential pass, on one thread).
     /// </summary>
@@ -256,7 +260,7 @@ public static class TracePass
         }
     }
 
-    /// <summary>Opens <paramref name="path"/> and runs <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long})"/>.</summary>
+    /// <summary>Opens <paramref name="path"/> and runs <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long}, bool)"/>.</summary>
     public static PassEnd Run(string path, params IEventConsumer[] consumers)
     {
         using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
