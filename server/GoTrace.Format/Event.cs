@@ -87,13 +87,8 @@ public struct Event
     /// <summary>The event's own stack ID in its generation (0 = none).</summary>
     internal readonly ulong StackId
     {
-        get
-        {
-            if (Type == Ev.SyncMarker) return 0;
-            if (Type == Ev.CPUSample) return A0;
-            var spec = Specs.Table[Type];
-            return spec is null || spec.MainStackArg < 0 ? 0 : Arg(spec.MainStackArg);
-        }
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Specs.OwnStackArg[Type] switch { 0 => A0, 1 => A1, 2 => A2, 3 => A3, _ => 0 };
     }
 
     /// <summary>True when <see cref="Stack"/> has something to print (CPU samples always do, as in Go).</summary>
@@ -109,14 +104,18 @@ public struct Event
         ? ResourceKind.Proc : ResourceKind.Goroutine;
 
     /// <summary>ID of the goroutine or proc a state transition is about.</summary>
-    public readonly long TransitionId => Type switch
+    public readonly long TransitionId
     {
-        Ev.ProcStart or Ev.ProcSteal or Ev.ProcStatus => (long)A0,
-        Ev.ProcStop => Proc,
-        Ev.GoCreate or Ev.GoCreateBlocked or Ev.GoCreateSyscall or Ev.GoStart or Ev.GoUnblock
-            or Ev.GoSwitch or Ev.GoSwitchDestroy or Ev.GoStatus or Ev.GoStatusStack => (long)A0,
-        _ => Goroutine,
-    };
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Type switch
+        {
+            Ev.ProcStart or Ev.ProcSteal or Ev.ProcStatus => (long)A0,
+            Ev.ProcStop => Proc,
+            Ev.GoCreate or Ev.GoCreateBlocked or Ev.GoCreateSyscall or Ev.GoStart or Ev.GoUnblock
+                or Ev.GoSwitch or Ev.GoSwitchDestroy or Ev.GoStatus or Ev.GoStatusStack => (long)A0,
+            _ => Goroutine,
+        };
+    }
 
     public readonly GoState GoFrom => (GoState)OldState;
     public readonly GoState GoTo => (GoState)NewState;

@@ -59,6 +59,17 @@ internal static class Specs
     /// <summary>Per wire type: bit i set if argument i (after <c>dt</c>) is a string ID.</summary>
     public static readonly byte[] StringArgMask = BuildMask(s => s.StringArgs);
 
+    /// <summary>Per type: which argument is the event's own stack ID (CPU samples: 0), or -1 if it has none.</summary>
+    public static readonly sbyte[] OwnStackArg = BuildOwnStackArgs();
+
+    private static sbyte[] BuildOwnStackArgs()
+    {
+        var a = new sbyte[256];
+        for (int t = 0; t < 256; t++)
+            a[t] = (sbyte)(t == Ev.SyncMarker ? -1 : t == Ev.CPUSample ? 0 : Table[t] is { } s ? s.MainStackArg : -1);
+        return a;
+    }
+
     private static sbyte[] BuildArgCounts()
     {
         var a = new sbyte[256];
