@@ -136,6 +136,8 @@ public sealed class TraceReader
     private void StartReadAhead()
     {
         if (!ReadAhead || (Environment.ProcessorCount < 2 && !ReadAheadOnOneCore)) return;
+        // Go 1.22–1.25: after a spill error the trace ends with this generation; reading on would only read further.
+        if (_spillErr is not null) return;
         var gens = _gens;
         // The generation just installed keeps its bytes while the next is read into the other set of chunks.
         gens.DoubleBuffered = true;
