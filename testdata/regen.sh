@@ -26,7 +26,7 @@ go_root_base=${GO_DEBIAN_ROOT:-/opt/go-debian}/usr/lib
 versions=(1.19 1.21 1.22 1.23 1.25 1.27)   # toolchains that run the programs
 legacy_versions=" 1.19 1.21 "                # they write the legacy (pre-1.22) format
 ref=1.27                                     # toolchain whose `go tool trace` makes the goldens
-programs=(blocking netio gcheavy annotations gotest flightrecorder iterpull cgocallback allocfree)
+programs=(blocking netio gcheavy annotations gotest flightrecorder iterpull cgocallback allocfree lifecycle)
 all_programs=true
 if [ -n "${REGEN_PROGRAMS:-}" ]; then read -r -a programs <<<"$REGEN_PROGRAMS"; all_programs=false; fi
 damage_sources=(blocking.go1.19 blocking.go1.21 blocking.go1.22 blocking.go1.23 blocking.go1.25 blocking.go1.27)
@@ -108,6 +108,9 @@ expect() {
     cgocallback) printf '%s\n' 'NotExist->Syscall' 'Syscall->NotExist' 'main.goCallback' ;;
     allocfree) printf '%s\n' 'Name=SpanAlloc Args' 'Name=SpanFree Args' 'Name=HeapObjectAlloc Args' \
         'Name=HeapObjectFree Args' 'Name=GoroutineStackAlloc Args' 'Name=HeapObject Args' ;;
+    lifecycle) printf '%s\n' 'Undetermined->Waiting' 'Undetermined->Syscall' 'main.rwReader' 'main.rwWriter' \
+        'syscall.forkExec' 'main.unixEcho' 'Reason="network"' 'main.lockedWorker' 'main.exiter' 'main.burstWaiter' \
+        'main.deep' 'Reason="select"' 'gomaxprocs:threads" Value=Value{Uint64(4)}' ;;
   esac
 }
 

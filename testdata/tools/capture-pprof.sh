@@ -60,6 +60,8 @@ http_cases() { # TRACE -> one "path?query" per line
     annotations.*) printf '%s\n' '/regionblock?type=decode' '/regionsched?type=process' '/regionsched?type=process.step' '/regionblock?type=batch.prepare' \
         '/regionsyscall?type=still-open-at-stop' '/regionsched?type=' '/regionblock?type=decode&latmin=1ms' '/regionsched?type=encode&pc=0x0' '/block?name=main.handleRequest' ;;
     gotest.*) printf '%s\n' '/regionblock?type=pipeline-round' '/regionsched?type=body' '/block?name=testing.tRunner' ;;
+    lifecycle.*) printf '%s\n' '/block?name=main.rwReader' '/block?name=main.burstWaiter' '/sched?name=main.rwWriter' \
+        '/io?name=main.main' '/syscall?name=main.main' '/regionblock?type=rwmutex' '/regionsched?type=burst' '/regionsyscall?type=subprocess' ;;
   esac
 }
 for t in "$here"/traces/*.trace; do

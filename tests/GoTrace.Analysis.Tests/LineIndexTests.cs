@@ -69,7 +69,8 @@ public class LineIndexTests
     public static TheoryData<string> BlockingAndNetTraces()
     {
         var d = new TheoryData<string>();
-        foreach (var t in TestData.AllTraceNames().Where(n => n.StartsWith("blocking.", StringComparison.Ordinal) || n.StartsWith("netio.", StringComparison.Ordinal)))
+        foreach (var t in TestData.AllTraceNames().Where(n => n.StartsWith("blocking.", StringComparison.Ordinal) || n.StartsWith("netio.", StringComparison.Ordinal)
+            || n.StartsWith("lifecycle.", StringComparison.Ordinal)))
             d.Add(t);
         return d;
     }

@@ -1,0 +1,3 @@
+module gotrace.test/lifecycle
+
+go 1.19
