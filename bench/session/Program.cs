@@ -38,9 +38,8 @@ if (args.Length == 3)
     {
         RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = log is not null, UseShellExecute = false,
     };
-    // As the extension starts it (extension/src/host/serverClient.ts, serverEnvironment): tiered compilation on
-    // unless the caller chose.
-    if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is null) psi.Environment["DOTNET_TieredCompilation"] = "1";
+    // As the extension starts it (extension/src/host/serverClient.ts, serverEnvironment): this environment as it is,
+    // so tiered compilation is what the server's runtime config says (off in the shipped build) unless set here.
     child = Process.Start(psi)!;
     if (log is not null)
     {

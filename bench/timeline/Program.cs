@@ -2,11 +2,11 @@ using System.Diagnostics;
 using GoTrace.Analysis;
 using GoTrace.Analysis.Timeline;
 
-// timeline-bench TRACE [--pixels N] [--queries N] [--tracks N]
+// timeline-bench TRACE [--pixels N] [--queries N] [--goroutines N] [--all] [--by-exec]
 // Builds the timeline index of TRACE, then replays a scripted session of pans and zooms and prints latencies.
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: timeline-bench TRACE [--pixels 1600] [--queries 200] [--goroutines 40] [--all]");
+    Console.Error.WriteLine("usage: timeline-bench TRACE [--pixels 1600] [--queries 200] [--goroutines 40] [--all] [--by-exec]");
     return 2;
 }
 string path = args[0];
@@ -47,7 +47,10 @@ Console.WriteLine($"  tracks         {index.TrackList.Count:N0} ({index.Goroutin
 // scrolls; the time window zooms from the full view down to 1 µs around moving centres, with pans in between.
 var fixedTracks = index.TrackList.Where(t => t.Id.Kind is TrackKind.Counter or TrackKind.Gc or TrackKind.Stw or TrackKind.Proc
     or TrackKind.Thread or TrackKind.CpuSamples or TrackKind.Logs or TrackKind.Tasks).Select(t => t.Id).ToList();
-var goroutines = index.TrackList.Where(t => t.Id.Kind == TrackKind.Goroutine).Select(t => t.Id).ToList();
+// --by-exec: the goroutines in the extension's default order (most execution time first) instead of by ID.
+var goroutines = args.Contains("--by-exec")
+    ? index.Goroutines(GoroutineOrder.ExecTime, limit: int.MaxValue).Select(g => TrackId.Goroutine(g.Id)).ToList()
+    : index.TrackList.Where(t => t.Id.Kind == TrackKind.Goroutine).Select(t => t.Id).ToList();
 long t0 = index.Start, t1 = index.End, dur = Math.Max(1, t1 - t0);
 var rng = new Random(1);
 var lat = new List<double>();

@@ -313,14 +313,14 @@ export function serverLineLevel(line: string): Exclude<LogLevel, 'off'> {
 }
 
 /**
- * The environment the server runs in: the host's, with .NET tiered compilation switched on unless the user chose.
- * The packaged `gotrace` turns tiering off in its runtime config, which makes one-shot command-line runs faster
- * (no re-compiling thread competing with the work); the long-running server starts faster with it on.
+ * The environment the server runs in: a copy of the host's. Tiered compilation is left to the server's runtime
+ * config (off in the packaged `gotrace`: it runs its precompiled code and never re-compiles), unless the user set
+ * DOTNET_TieredCompilation. Session 6 switched it on for the server (a tiny trace's first open 260 -> 210 ms);
+ * session 7 measured that it costs more than it gives: timeline p99 on the 64 MiB bench trace 13-16 ms with it,
+ * 7.5-8.7 ms without; 21-28 ms against 14 ms on a 4 MiB HTTP-server trace; the big open the same.
  */
 export function serverEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env = { ...base };
-  if (env.DOTNET_TieredCompilation === undefined && env.COMPlus_TieredCompilation === undefined) env.DOTNET_TieredCompilation = '1';
-  return env;
+  return { ...base };
 }
 
 function delay(ms: number): Promise<void> {

@@ -36,8 +36,8 @@ function status(pid) {
 async function once(path, check) {
   const t0 = process.hrtime.bigint();
   const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
-  // As the extension starts it (serverClient.ts serverEnvironment): tiered compilation on unless the caller chose.
-  const env = { ...process.env, DOTNET_TieredCompilation: process.env.DOTNET_TieredCompilation ?? '1' };
+  // As the extension starts it (serverClient.ts serverEnvironment): this environment as it is.
+  const env = { ...process.env };
   const p = spawn(path, ['serve', '--log-level', 'warning'], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const c = rpc.createMessageConnection(new rpc.StreamMessageReader(p.stdout), new rpc.StreamMessageWriter(p.stdin));
   c.listen();
