@@ -65,15 +65,16 @@ public static class TracePass
     /// </param>
     public static PassEnd Run(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel = default,
         Action<long, long>? progress = null, bool readAhead = false) =>
-        Run(stream, consumers, cancel, progress, pipelined: consumers.Count > 0 && Environment.ProcessorCount > 1, readAhead);
+        RunChoosing(stream, consumers, cancel, progress, pipelined: consumers.Count > 0 && Environment.ProcessorCount > 1, readAhead);
 
     /// <summary>
     /// <see cref="Run(Stream, IReadOnlyList{IEventConsumer}, CancellationToken, Action{long, long}, bool)"/>, choosing whether
     /// the reading and ordering run on a thread of their own while this thread feeds the consumers (in batches of
-    /// events, in stream order: the consumers see exactly the calls of the sequential pass, on one thread).
+    /// events, in stream order: the consumers see exactly the calls of the sequential pass, on one thread). A name
+    /// of its own: as an overload of Run, a call with five arguments would bind its last bool to readAhead.
     /// </summary>
-    public static PassEnd Run(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel,
-        Action<long, long>? progress, bool pipelined, bool readAhead = false)
+    public static PassEnd RunChoosing(Stream stream, IReadOnlyList<IEventConsumer> consumers, CancellationToken cancel,
+        Action<long, long>? progress, bool pipelined, bool readAhead)
     {
         var prefix = consumers.OfType<IPrefixConsumer>().ToArray();
         var all = consumers.ToArray();

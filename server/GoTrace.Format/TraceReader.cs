@@ -39,8 +39,12 @@ public sealed class TraceReader
     /// <summary>Header version: 11, 19, 21 (legacy formats), 22, 23, 25 or 26 (the "go 1.NN trace" header).</summary>
     public int Version { get; }
 
-    /// <summary>Number of bytes of the file read so far (for progress reporting).</summary>
-    public long BytesRead => _src.Offset;
+    /// <summary>
+    /// Number of bytes of the file read so far (for progress reporting): up to the end of the generation being
+    /// returned (for Go 1.22–1.25, with the next generation's first batch), the same with or without
+    /// <see cref="ReadAhead"/> (a generation being read ahead is not counted until it is returned).
+    /// </summary>
+    public long BytesRead => _nextGen is null ? _src.Offset : _aheadFrom;
 
     /// <summary>Number of the generation whose events are being returned, or 0.</summary>
     public ulong CurrentGeneration => _gen?.Data.Number ?? 0;
@@ -129,8 +133,10 @@ public sealed class TraceReader
     /// of the Go 1.22–1.25 reader, whether that reader found the trace over, or the format error it threw.</summary>
     private readonly record struct NextGeneration(RawGeneration? Gen, TraceFormatException? SpillError, bool End, TraceFormatException? Thrown);
 
-    // The next generation being read ahead, if any.
+    // The next generation being read ahead, if any, and the offset it started at (what BytesRead reports meanwhile;
+    // the source's own offset belongs to the reading thread until the task is taken).
     private Task<NextGeneration>? _nextGen;
+    private long _aheadFrom;
 
     /// <summary>Starts reading the generation after the one just installed, if reading ahead.</summary>
     private void StartReadAhead()
@@ -142,6 +148,7 @@ public sealed class TraceReader
         // The generation just installed keeps its bytes while the next is read into the other set of chunks.
         gens.DoubleBuffered = true;
         bool v26 = Version >= 26;
+        _aheadFrom = _src.Offset;
         _nextGen = Task.Run(() =>
         {
             try
