@@ -316,8 +316,8 @@ export function serverLineLevel(line: string): Exclude<LogLevel, 'off'> {
  * The environment the server runs in: a copy of the host's. Tiered compilation is left to the server's runtime
  * config (off in the packaged `gotrace`: it runs its precompiled code and never re-compiles), unless the user set
  * DOTNET_TieredCompilation. Session 6 switched it on for the server (a tiny trace's first open 260 -> 210 ms);
- * session 7 measured that it costs more than it gives: timeline p99 on the 64 MiB bench trace 13-16 ms with it,
- * 7.5-8.7 ms without; 21-28 ms against 14 ms on a 4 MiB HTTP-server trace; the big open the same.
+ * session 7 measured that it costs more than it gives: timeline p99 on the 64 MiB bench trace 13.3-15.6 ms with it,
+ * 7.5-8.7 ms without; 21-33 ms against 12-14.5 ms on a 4 MiB HTTP-server trace; the big open the same.
  */
 export function serverEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...base };
