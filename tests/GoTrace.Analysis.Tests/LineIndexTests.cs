@@ -98,6 +98,54 @@ public class LineIndexTests
         Assert.True(marks >= 4);
     }
 
+    /// <summary>
+    /// The sites of all four kinds, built in one pass over the intervals, against a plain sum per interval: for each
+    /// kind and profile key the count, time, max, quantiles and per-group shares. Over the whole trace and over the
+    /// middle half of it (the window clips waits).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestData.AllTraces), MemberType = typeof(TestData))]
+    public void SitesOfAllKindsEqualAPlainSumOfTheWaits(string trace)
+    {
+        var c = new BlockingCollector(new StackTable());
+        var end = TracePass.Run(TestData.TracePath(trace), c);
+        long q = (end.EndTime - end.StartTime) / 4;
+        foreach (var filter in new[] { ProfileFilter.ByGoroutines(c), ProfileFilter.ByGoroutines(c, window: new TimeInterval(end.StartTime + q, end.EndTime - q)) })
+        {
+            var built = BlockingSites.BuildKinds(c, BlockingKinds.All, filter);
+            var keys = new BlockingProfile.ProfileKeys(c.Stacks);
+            var expect = new Dictionary<(BlockingKind, int), (List<long> Waits, Dictionary<string, (long N, long T)> Groups)>();
+            foreach (var iv in c.Intervals)
+            {
+                long d = filter.Overlap(c.GoroutineAt(iv.GoroutineIndex).Id, new TimeInterval(iv.Start, iv.End));
+                if (d <= 0) continue;
+                var k = (iv.Kind, keys.KeyOf(iv.Stack));
+                if (!expect.TryGetValue(k, out var e)) expect[k] = e = ([], new Dictionary<string, (long, long)>());
+                e.Waits.Add(d);
+                string g = c.NameOf(c.GoroutineAt(iv.GoroutineIndex));
+                var (n, t) = e.Groups.GetValueOrDefault(g);
+                e.Groups[g] = (n + 1, t + d);
+            }
+            int sites = 0;
+            foreach (var (kind, ks) in built)
+            {
+                Assert.Equal(BlockingSites.Build(c, kind, filter).Sites.Select(x => (x.Stack, x.Count, x.Time)), ks.Sites.Select(x => (x.Stack, x.Count, x.Time)));
+                foreach (var site in ks.Sites)
+                {
+                    sites++;
+                    Assert.True(expect.Remove((kind, keys.KeyOf(site.Stack)), out var e), $"{trace} {kind}: site of stack {site.Stack} has no waits");
+                    var plain = new DurationSketch();
+                    foreach (var w in e.Waits) plain.Add(w);
+                    Assert.Equal((e.Waits.Count, e.Waits.Sum(), e.Waits.Max()), (site.Count, site.Time, site.Durations.Max));
+                    foreach (var p in new[] { 0.01, 0.5, 0.9, 0.99 }) Assert.Equal(plain.Quantile(p), site.Durations.Quantile(p));
+                    Assert.Equal(e.Groups.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => (x.Key, x.Value.N, x.Value.T)),
+                        site.Groups.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => (x.Key, x.Value.Count, x.Value.Time)));
+                }
+            }
+            Assert.Empty(expect);
+        }
+    }
+
     [Fact]
     public void DurationSketchQuantilesAreWithinTwoPercent()
     {

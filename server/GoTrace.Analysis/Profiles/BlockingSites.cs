@@ -60,46 +60,89 @@ public sealed class BlockingSites
     {
         if ((c.Kinds & (BlockingKinds)(1 << (int)kind)) == 0)
             throw new InvalidOperationException($"the {kind} profile was not collected");
+        return BuildKinds(c, (BlockingKinds)(1 << (int)kind), filter)[kind];
+    }
+
+    /// <summary>
+    /// <see cref="Build"/> for each of <paramref name="kinds"/> that the collector has, in one pass over the intervals
+    /// (the line index needs all four; each pass alone reads every interval).
+    /// </summary>
+    public static Dictionary<BlockingKind, BlockingSites> BuildKinds(BlockingCollector c, BlockingKinds kinds, ProfileFilter filter)
+    {
+        kinds &= c.Kinds;
         var keys = new BlockingProfile.ProfileKeys(c.Stacks);
         var byIndex = filter.ByIndex(c);
         var groupOf = new string?[c.GoroutineCount];
         var keyOfStack = new int[c.Stacks.Count];
         Array.Fill(keyOfStack, -1);
-        var sites = new List<BlockingSite?>();
-        var last = new List<int>();
+        var acc = new KindSites?[4];
+        for (int k = 0; k < 4; k++)
+        {
+            if (((int)kinds & (1 << k)) != 0) acc[k] = new KindSites();
+        }
         foreach (var iv in c.Intervals)
         {
-            if (iv.Kind != kind) continue;
+            if ((uint)iv.Kind >= 4 || acc[(int)iv.Kind] is not { } a) continue;
             var lives = byIndex[iv.GoroutineIndex];
             if (lives is null) continue;
             long d = filter.Overlap(lives, new TimeInterval(iv.Start, iv.End));
             if (d <= 0) continue;
             int key = keyOfStack[iv.Stack];
             if (key < 0) key = keyOfStack[iv.Stack] = keys.KeyOf(iv.Stack);
-            while (sites.Count <= key) { sites.Add(null); last.Add(0); }
-            var site = sites[key] ??= new BlockingSite(iv.Stack);
-            last[key] = iv.Stack;
+            a.Add(key, iv.Stack, iv.GoroutineIndex, d, c, groupOf);
+        }
+        var result = new Dictionary<BlockingKind, BlockingSites>();
+        for (int k = 0; k < 4; k++)
+        {
+            if (acc[k] is { } a) result[(BlockingKind)k] = new BlockingSites((BlockingKind)k, c.Stacks, a.Finish());
+        }
+        return result;
+    }
+
+    /// <summary>The sites of one kind while they are summed, by profile key.</summary>
+    private sealed class KindSites
+    {
+        private readonly List<BlockingSite?> _sites = [];
+        private readonly List<int> _last = [];
+        // The group share last charged at each key, and for which goroutine: a goroutine usually waits at the same
+        // place many times, so most intervals skip the group lookup.
+        private readonly List<(int Goroutine, GroupShare? Share)> _lastShare = [];
+
+        public void Add(int key, int stack, int goroutine, long d, BlockingCollector c, string?[] groupOf)
+        {
+            while (_sites.Count <= key) { _sites.Add(null); _last.Add(0); _lastShare.Add((-1, null)); }
+            var site = _sites[key] ??= new BlockingSite(stack);
+            _last[key] = stack;
             site.Durations.Add(d);
-            var group = groupOf[iv.GoroutineIndex] ??= c.NameOf(c.GoroutineAt(iv.GoroutineIndex));
-            if (!site.Groups.TryGetValue(group, out var share)) site.Groups[group] = share = new GroupShare();
+            var (lastG, share) = _lastShare[key];
+            if (lastG != goroutine || share is null)
+            {
+                var group = groupOf[goroutine] ??= c.NameOf(c.GoroutineAt(goroutine));
+                if (!site.Groups.TryGetValue(group, out share)) site.Groups[group] = share = new GroupShare();
+                _lastShare[key] = (goroutine, share);
+            }
             share.Count++;
             share.Time += d;
         }
-        // Go shows the most recently charged stack of a key (they differ only in trailing zero PCs).
-        var list = new List<BlockingSite>();
-        for (int k = 0; k < sites.Count; k++)
+
+        public List<BlockingSite> Finish()
         {
-            if (sites[k] is not { } s) continue;
-            if (s.Stack != last[k])
+            // Go shows the most recently charged stack of a key (they differ only in trailing zero PCs).
+            var list = new List<BlockingSite>();
+            for (int k = 0; k < _sites.Count; k++)
             {
-                var moved = new BlockingSite(last[k]);
-                moved.Durations.Merge(s.Durations);
-                foreach (var (g, sh) in s.Groups) moved.Groups[g] = sh;
-                s = moved;
+                if (_sites[k] is not { } s) continue;
+                if (s.Stack != _last[k])
+                {
+                    var moved = new BlockingSite(_last[k]);
+                    moved.Durations.Merge(s.Durations);
+                    foreach (var (g, sh) in s.Groups) moved.Groups[g] = sh;
+                    s = moved;
+                }
+                list.Add(s);
             }
-            list.Add(s);
+            list.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Stack.CompareTo(b.Stack));
+            return list;
         }
-        list.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Stack.CompareTo(b.Stack));
-        return new BlockingSites(kind, c.Stacks, list);
     }
 }

@@ -9,7 +9,8 @@ public sealed class DurationSketch
 {
     private const int Sub = 32;         // buckets per power of two
     private const int Linear = 64;      // exact buckets for 0..63 ns
-    private readonly SortedDictionary<int, long> _buckets = [];
+    // Bucket -> count. A hash map (adding is the hot path, over millions of waits); the few readers sort the buckets.
+    private readonly Dictionary<int, long> _buckets = [];
 
     public long Count { get; private set; }
     public long Sum { get; private set; }
@@ -23,9 +24,7 @@ public sealed class DurationSketch
         Sum += d;
         if (d > Max) Max = d;
         if (d < Min) Min = d;
-        int b = Bucket(d);
-        _buckets.TryGetValue(b, out long n);
-        _buckets[b] = n + 1;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_buckets, Bucket(d), out _)++;
     }
 
     public void Merge(DurationSketch o)
@@ -36,10 +35,7 @@ public sealed class DurationSketch
         Max = Math.Max(Max, o.Max);
         Min = Math.Min(Min, o.Min);
         foreach (var (b, n) in o._buckets)
-        {
-            _buckets.TryGetValue(b, out long m);
-            _buckets[b] = m + n;
-        }
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_buckets, b, out _) += n;
     }
 
     private static int Bucket(long d)
@@ -47,6 +43,13 @@ public sealed class DurationSketch
         if (d < Linear) return (int)d;
         double l = Math.Log2(d) - 6; // 6 = log2(Linear)
         return Linear + (int)(l * Sub);
+    }
+
+    private KeyValuePair<int, long>[] Sorted()
+    {
+        var a = _buckets.ToArray();
+        Array.Sort(a, (x, y) => x.Key.CompareTo(y.Key));
+        return a;
     }
 
     /// <summary>Upper bound of bucket <paramref name="b"/> (the value reported for a quantile falling in it).</summary>
@@ -63,7 +66,7 @@ public sealed class DurationSketch
         if (q >= 1) return Max;
         long rank = Math.Max(1, (long)Math.Ceiling(q * Count));
         long seen = 0;
-        foreach (var (b, n) in _buckets)
+        foreach (var (b, n) in Sorted())
         {
             seen += n;
             if (seen >= rank) return Math.Max(Math.Min(Upper(b), Max), Math.Min(Min, Max));

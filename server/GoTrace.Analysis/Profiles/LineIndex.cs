@@ -92,12 +92,7 @@ public sealed class LineIndex
     /// <summary>Builds the index of the given kinds from a collector under one filter.</summary>
     public static LineIndex Build(BlockingCollector c, ProfileFilter filter, BlockingKinds kinds = BlockingKinds.All)
     {
-        var sites = new Dictionary<BlockingKind, BlockingSites>();
-        for (int k = 0; k < 4; k++)
-        {
-            if (((int)kinds & (1 << k)) == 0 || ((int)c.Kinds & (1 << k)) == 0) continue;
-            sites[(BlockingKind)k] = BlockingSites.Build(c, (BlockingKind)k, filter);
-        }
+        var sites = BlockingSites.BuildKinds(c, kinds, filter);
         return new LineIndex(sites);
     }
 
