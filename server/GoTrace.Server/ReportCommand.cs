@@ -61,10 +61,10 @@ internal static class ReportCommand
         sb.Append(inv, $"  format go 1.{end.Version} trace, duration {GoFormat.Duration(end.Duration)}, {end.Events:N0} events, {c.GoroutineCount:N0} goroutines\n");
         if (end.Error is { } err)
             sb.Append(inv, $"  DAMAGED: analysed the {end.RetainedEvents:N0} events up to the last complete generation; {end.Events - end.RetainedEvents:N0} dropped: {err.Message}\n");
-        var filter = ProfileFilter.ByGoroutines(c);
+        var all = BlockingSites.BuildKinds(c, BlockingKinds.All, ProfileFilter.ByGoroutines(c));
         foreach (var (kind, title) in Kinds)
         {
-            var sites = BlockingSites.Build(c, kind, filter);
+            var sites = all[kind];
             sb.Append(inv, $"\n{title}: {GoFormat.Duration(sites.TotalTime)} in {sites.TotalCount:N0} waits at {sites.Sites.Count:N0} stacks\n");
             if (sites.Sites.Count == 0) continue;
             sb.Append("  total          share  waits       p50           p99           max           site\n");
