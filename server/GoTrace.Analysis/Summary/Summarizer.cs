@@ -142,7 +142,7 @@ public sealed class Summarizer : IEventConsumer
                 // counts as the new state.
                 g = NewGoroutine(id, _syncTs);
                 long d = t - _syncTs;
-                var s = g.Data;
+                ref var s = ref g.Data;
                 switch (to)
                 {
                     case GoState.Running: s.ExecTime += d; break;
@@ -222,7 +222,7 @@ public sealed class Summarizer : IEventConsumer
 
     private void LeaveState(GoroutineSummary g, GoState from, long t, long id)
     {
-        var s = g.Data;
+        ref var s = ref g.Data;
         switch (from)
         {
             case GoState.Running:
@@ -420,11 +420,11 @@ public sealed class Summarizer : IEventConsumer
     private StatsData Snapshot(GoroutineSummary g, long now)
     {
         var s = g.Data.Clone();
-        AddPending(g, s, now);
+        AddPending(g, ref s, now);
         return s;
     }
 
-    private static void AddPending(GoroutineSummary g, StatsData s, long now)
+    private static void AddPending(GoroutineSummary g, ref StatsData s, long now)
     {
         if (g.Data.TotalTime == 0) s.TotalTime = now - g.CreationTime;
         if (g.LastStartTime != 0) s.ExecTime += now - g.LastStartTime;
@@ -452,7 +452,7 @@ public sealed class Summarizer : IEventConsumer
     {
         if (trigger is { } tr) g.EndTime = tr.Time;
         // The snapshot replaces the statistics, so it can be taken in place.
-        AddPending(g, g.Data, now);
+        AddPending(g, ref g.Data, now);
         var final = g.Data;
         if (!g.IsSystem && g.ActiveRegions is { } active)
         {

@@ -6,7 +6,9 @@ namespace GoTrace.Analysis.Summary;
 /// The mutable statistics record of Go's <c>GoroutineExecStats</c> (<c>src/internal/trace/summary.go</c>):
 /// non-overlapping times, total time and range times, keyed by <see cref="NameTable"/> indices.
 /// </summary>
-internal sealed class StatsData
+// A struct, kept inside its goroutine or region: a trace may hold millions of goroutines, and every object is one more
+// for the garbage collector to walk at each full collection. Mutate it in place (through a ref), never through a copy.
+internal struct StatsData
 {
     public long ExecTime, SchedWaitTime, SyscallTime, SyscallBlockTime, TotalTime;
 
@@ -18,24 +20,24 @@ internal sealed class StatsData
     private TimeMap? _blockTime, _rangeTime;
     private static readonly TimeMap Empty = new();
 
-    public TimeMap BlockTimeByReason => _blockTime ?? Empty;
+    public readonly TimeMap BlockTimeByReason => _blockTime ?? Empty;
 
     public TimeMap BlockTimeForWrite => _blockTime ??= new();
 
-    public TimeMap RangeTime => _rangeTime ?? Empty;
+    public readonly TimeMap RangeTime => _rangeTime ?? Empty;
 
     public TimeMap RangeTimeForWrite => _rangeTime ??= new();
 
-    public StatsData Clone()
+    public readonly StatsData Clone()
     {
-        var c = (StatsData)MemberwiseClone();
+        var c = this;
         c._blockTime = _blockTime?.Clone();
         c._rangeTime = _rangeTime?.Clone();
         return c;
     }
 
     /// <summary>This minus <paramref name="v"/>; the maps keep only this one's keys (Go's <c>sub</c>).</summary>
-    public StatsData Sub(StatsData v)
+    public readonly StatsData Sub(in StatsData v)
     {
         var r = Clone();
         r.ExecTime -= v.ExecTime;
@@ -80,17 +82,17 @@ public sealed class ExecStats
     public long TotalTime { get; }
 
     /// <summary>Blocked time per block reason; a key can be present with 0 (Go then still shows the column).</summary>
-    public IReadOnlyDictionary<string, long> BlockTimeByReason => _block ??= _data!.BlockTimeByReason.ToDictionary(_reasons!);
+    public IReadOnlyDictionary<string, long> BlockTimeByReason => _block ??= _blockMap!.ToDictionary(_reasons!);
 
     /// <summary>Time inside special ranges ("GC mark assist", "GC incremental sweep", "stop-the-world (…)").</summary>
-    public IReadOnlyDictionary<string, long> RangeTime => _range ??= _data!.RangeTime.ToDictionary(_ranges!);
+    public IReadOnlyDictionary<string, long> RangeTime => _range ??= _rangeMap!.ToDictionary(_ranges!);
 
     // The maps are made when asked: goroutine lists of millions read only the times.
     private IReadOnlyDictionary<string, long>? _block, _range;
-    private readonly StatsData? _data;
+    private readonly TimeMap? _blockMap, _rangeMap;
     private readonly NameTable? _reasons, _ranges;
 
-    internal ExecStats(StatsData d, NameTable reasons, NameTable ranges)
+    internal ExecStats(in StatsData d, NameTable reasons, NameTable ranges)
     {
         ExecTime = d.ExecTime;
         SchedWaitTime = d.SchedWaitTime;
@@ -98,7 +100,8 @@ public sealed class ExecStats
         SyscallBlockTime = d.SyscallBlockTime;
         TotalTime = d.TotalTime;
         SyscallDoubleCount = d.SyscallDoubleCount;
-        _data = d;
+        _blockMap = d.BlockTimeByReason;
+        _rangeMap = d.RangeTime;
         _reasons = reasons;
         _ranges = ranges;
     }
@@ -220,7 +223,7 @@ public sealed class GoroutineSummary
     /// <summary>Its finished regions (and those closed by its end or the trace end), by start time (null Start first).</summary>
     public IReadOnlyList<RegionSummary> Regions => (IReadOnlyList<RegionSummary>?)RegionList ?? [];
 
-    internal StatsData Data = new();
+    internal StatsData Data;
     internal NameTable? Reasons, Ranges;
 
     /// <summary>Statistics over its whole life in the trace (made on each access: a trace may have millions of goroutines).</summary>
