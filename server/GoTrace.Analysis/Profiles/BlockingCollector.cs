@@ -76,13 +76,13 @@ public sealed class BlockingCollector : IPrefixConsumer
     private readonly BlockingKinds _kinds;
     private readonly BlockingIntervals _intervals = new();
     private BlockingIntervals.Mark _checkpoint;
-    private GState[] _g = new GState[256];
+    // Per-goroutine state in fixed-size chunks: a trace may have millions of goroutines, and a doubling array of these
+    // 96-byte states held both copies at each growth and left the old ones behind (1.7 GB allocated for 4.9 M).
+    private const int GShift = 12, GChunk = 1 << GShift;
+    private GState[][] _g = [new GState[GChunk]];
     private GoroutineLifetime[]? _lives;
-    private long[]? _bigIds;
-    private int[]? _bigIndex;   // after the pass: the lifetimes only (the per-kind open state is dead)
     private int _gCount;
-    private readonly Dictionary<long, int> _gIndex = [];
-    private int[] _gDense = new int[4096];   // id -> index+1 for small IDs
+    private readonly GoroutineIdIndex _gIndex = new();
 
     private readonly List<string> _reasons = [""];
     private readonly List<byte> _reasonClass = [0];
@@ -136,7 +136,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     public GoroutineLifetime GoroutineAt(int index)
     {
         if (_lives is { } lives) return lives[index];
-        ref var s = ref _g[index];
+        ref var s = ref G(index);
         return new GoroutineLifetime(s.Id, s.StartTime, s.EndTime, s.NameFrame);
     }
 
@@ -152,35 +152,24 @@ public sealed class BlockingCollector : IPrefixConsumer
         return true;
     }
 
-    private int Find(long id)
-    {
-        if ((ulong)id < (ulong)_gDense.Length) return _gDense[id] - 1;
-        if (_bigIds is { } ids)
-        {
-            int k = Array.BinarySearch(ids, id);
-            return k >= 0 ? _bigIndex![k] : -1;
-        }
-        return _gIndex.TryGetValue(id, out int i) ? i : -1;
-    }
+    private int Find(long id) => _gIndex.Find(id);
 
     private ref GState Get(long id)
     {
         int i = Find(id);
         if (i < 0)
         {
-            if (_gCount == _g.Length) Array.Resize(ref _g, _g.Length * 2);
             i = _gCount++;
-            _g[i] = new GState { Id = id, Index = i, NameFrame = -1 };
-            if ((ulong)id < (1 << 20))
-            {
-                if ((ulong)id >= (ulong)_gDense.Length)
-                    Array.Resize(ref _gDense, (int)Math.Min(1 << 20, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)id + 1)));
-                _gDense[id] = i + 1;
-            }
-            else _gIndex[id] = i;
+            int c = i >> GShift;
+            if (c == _g.Length) Array.Resize(ref _g, _g.Length * 2);
+            _g[c] ??= new GState[GChunk];
+            G(i) = new GState { Id = id, Index = i, NameFrame = -1 };
+            _gIndex.Set(id, i);
         }
-        return ref _g[i];
+        return ref G(i);
     }
+
+    private ref GState G(int i) => ref _g[i >> GShift][i & (GChunk - 1)];
 
     private ushort ReasonOf(in Event ev)
     {
@@ -292,22 +281,11 @@ public sealed class BlockingCollector : IPrefixConsumer
         var lives = new GoroutineLifetime[_gCount];
         for (int i = 0; i < _gCount; i++)
         {
-            ref var g = ref _g[i];
+            ref var g = ref G(i);
             lives[i] = new GoroutineLifetime(g.Id, g.StartTime, g.EndTime, g.NameFrame);
         }
         _lives = lives;
         _g = [];
-        // Large IDs: a sorted array (12 bytes each) instead of the dictionary (about 30).
-        _bigIds = new long[_gIndex.Count];
-        _bigIndex = new int[_gIndex.Count];
-        int n = 0;
-        foreach (var (id, i) in _gIndex)
-        {
-            _bigIds[n] = id;
-            _bigIndex[n++] = i;
-        }
-        Array.Sort(_bigIds, _bigIndex);
-        _gIndex.Clear();
-        _gIndex.TrimExcess();
+        _gIndex.Seal();
     }
 }

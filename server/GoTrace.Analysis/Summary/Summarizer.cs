@@ -17,8 +17,10 @@ namespace GoTrace.Analysis.Summary;
 /// </summary>
 public sealed class Summarizer : IEventConsumer
 {
-    private readonly LongMap<GoroutineSummary> _gs = new();
+    // Every summary in order of creation, and by ID the position of the current one (a goroutine seen anew replaces
+    // the summary of its ID, as in Go's map).
     private readonly List<GoroutineSummary> _created = [];
+    private readonly GoroutineIdIndex _gs = new();
     private readonly Dictionary<ulong, TaskSummary> _tasks = [];
     private readonly Dictionary<long, long> _syscallingP = [], _syscallingG = [];
     private readonly Dictionary<(long Proc, int Name), long> _rangesP = [];
@@ -112,12 +114,18 @@ public sealed class Summarizer : IEventConsumer
         }
     }
 
-    private GoroutineSummary? Lookup(long id) => _gs.TryGetValue(id, out var g) ? g : null;
+    private GoroutineSummary? Lookup(long id)
+    {
+        int i = _gs.Find(id);
+        return i >= 0 ? _created[i] : null;
+    }
+
+    private bool TryGet(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GoroutineSummary? g) => (g = Lookup(id)) is not null;
 
     private GoroutineSummary NewGoroutine(long id, long creation)
     {
         var g = new GoroutineSummary(id, creation) { Reasons = _reasons, Ranges = _ranges };
-        _gs[id] = g;
+        _gs.Set(id, _created.Count);
         _created.Add(g);
         return g;
     }
@@ -131,7 +139,7 @@ public sealed class Summarizer : IEventConsumer
         var to = ev.GoTo;
         if (from == to) return;
         long id = ev.TransitionId;
-        _gs.TryGetValue(id, out var g);
+        var g = Lookup(id);
 
         // Leaving the old state.
         switch (from)
@@ -160,7 +168,7 @@ public sealed class Summarizer : IEventConsumer
                 g = NewGoroutine(id, t);
                 // A goroutine created inside a region inherits the creator's innermost region's task through a
                 // synthetic, unnamed region.
-                if (_gs.TryGetValue(ev.Goroutine, out var creator) && creator.ActiveRegions is { Count: > 0 } active)
+                if (TryGet(ev.Goroutine, out var creator) && creator.ActiveRegions is { Count: > 0 } active)
                 {
                     g.ActiveRegions = [NewRegion(id, active[^1].TaskId, "", ev, new StatsData())];
                 }
@@ -271,7 +279,7 @@ public sealed class Summarizer : IEventConsumer
         if (ev.ProcFrom != ev.ProcTo && ev.ProcTo == ProcState.Idle)
         {
             long p = ev.TransitionId;
-            if (_syscallingP.Remove(p, out long goid) && _gs.TryGetValue(goid, out var g))
+            if (_syscallingP.Remove(p, out long goid) && TryGet(goid, out var g))
             {
                 g.LastSyscallBlockTime = t;
             }
@@ -359,7 +367,7 @@ public sealed class Summarizer : IEventConsumer
     private void RegionBegin(in Event ev, long t)
     {
         // Go dereferences a missing goroutine summary here (crash); the ordering guarantees one exists.
-        if (!_gs.TryGetValue(ev.Goroutine, out var g)) return;
+        if (!TryGet(ev.Goroutine, out var g)) return;
         var r = NewRegion(g.Id, ev.RegionTask, ev.RegionType, ev, Snapshot(g, t));
         (g.ActiveRegions ??= []).Add(r);
         var task = GetOrAddTask(r.TaskId);
@@ -369,7 +377,7 @@ public sealed class Summarizer : IEventConsumer
 
     private void RegionEnd(in Event ev, long t)
     {
-        if (!_gs.TryGetValue(ev.Goroutine, out var g)) return;
+        if (!TryGet(ev.Goroutine, out var g)) return;
         RegionSummary r;
         if (g.ActiveRegions is { Count: > 0 } active)
         {
@@ -472,11 +480,12 @@ public sealed class Summarizer : IEventConsumer
     /// <inheritdoc/>
     public void Complete(in PassEnd end)
     {
-        var goroutines = new Dictionary<long, GoroutineSummary>();
-        foreach (var g in _created)
+        var goroutines = new Dictionary<long, GoroutineSummary>(_created.Count);
+        for (int i = 0; i < _created.Count; i++)
         {
+            var g = _created[i];
             // Summaries replaced by a later one of the same ID (a goroutine seen anew) are dropped, as from Go's map.
-            if (!_gs.TryGetValue(g.Id, out var cur) || !ReferenceEquals(cur, g)) continue;
+            if (_gs.Find(g.Id) != i) continue;
             Finalize(g, _lastTs, null);
             // Go sorts with an unstable sort: null starts first, then by start time. Ties keep stream order here.
             if (g.RegionList is { Count: > 1 }) g.RegionList = g.RegionList.OrderBy(r => r.Start is null ? 0 : 1).ThenBy(r => r.Start?.Time ?? 0).ToList();
