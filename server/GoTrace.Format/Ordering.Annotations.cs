@@ -46,7 +46,7 @@ internal sealed partial class Ordering
         ValidateUser(cur);
         if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered EvUserRegionBegin without known state for current goroutine {cur.G}");
-        s.Regions.Add((ev.A0, NameKey(d, ev.A1)));
+        (s.Regions ??= []).Add((ev.A0, NameKey(d, ev.A1)));
         Push(ref o, ev, cur, d);
         return true;
     }
@@ -56,13 +56,13 @@ internal sealed partial class Ordering
         ValidateUser(cur);
         if (!d.HasString(ev.A1)) throw Fail($"invalid string ID {ev.A1} for {ev.Type} event");
         if (!_g.TryGetValue(cur.G, out var s)) throw Fail($"encountered EvUserRegionEnd without known state for current goroutine {cur.G}");
-        if (s.Regions.Count > 0)
+        if (s.Regions is { Count: > 0 } regions)
         {
             var r = (ev.A0, NameKey(d, ev.A1));
-            var top = s.Regions[^1];
+            var top = regions[^1];
             if (top != r)
                 throw Fail($"misuse of region in goroutine {s.Id}: region end {{{r.A0} {r.Item2}}} when the inner-most active region start event is {{{top.Task} {top.Name}}}");
-            s.Regions.RemoveAt(s.Regions.Count - 1);
+            regions.RemoveAt(regions.Count - 1);
         }
         Push(ref o, ev, cur, d);
         return true;

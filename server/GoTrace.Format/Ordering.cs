@@ -28,25 +28,28 @@ internal sealed partial class Ordering
 
     private class RangeState
     {
-        public readonly List<RangeType> InFlight = [];
+        // Made on first use: a trace may have millions of goroutines, and most never have a range or a region.
+        private List<RangeType>? _inFlight;
 
         public void Begin(RangeType t)
         {
-            if (InFlight.Contains(t))
+            var inFlight = _inFlight ??= [];
+            if (inFlight.Contains(t))
                 throw Fail($"discovered event already in-flight for when starting event {Specs.Name(t.Type)}");
-            InFlight.Add(t);
+            inFlight.Add(t);
         }
 
         public void Active(RangeType t, bool initialGen)
         {
             if (initialGen)
             {
-                if (InFlight.Contains(t)) throw Fail($"found named active range already in first gen: {{{t.Type} {t.Desc}}}");
-                InFlight.Add(t);
+                var inFlight = _inFlight ??= [];
+                if (inFlight.Contains(t)) throw Fail($"found named active range already in first gen: {{{t.Type} {t.Desc}}}");
+                inFlight.Add(t);
             }
-            else if (!InFlight.Contains(t))
+            else if (_inFlight is null || !_inFlight.Contains(t))
             {
-                throw Fail($"resource is missing active range: {Specs.Name(t.Type)} [{string.Join(' ', InFlight.Select(r => $"{{{r.Type} {r.Desc}}}"))}]");
+                throw Fail($"resource is missing active range: {Specs.Name(t.Type)} [{string.Join(' ', (_inFlight ?? []).Select(r => $"{{{r.Type} {r.Desc}}}"))}]");
             }
         }
 
@@ -54,15 +57,16 @@ internal sealed partial class Ordering
         public ulong End(byte endType)
         {
             byte st = Specs.Table[endType]!.StartEvent;
+            var inFlight = _inFlight;
             int idx = -1;
-            for (int i = 0; i < InFlight.Count; i++)
+            for (int i = 0; i < (inFlight?.Count ?? 0); i++)
             {
-                if (InFlight[i].Type == st) { idx = i; break; }
+                if (inFlight![i].Type == st) { idx = i; break; }
             }
             if (idx < 0) throw Fail($"tried to end event {Specs.Name(st)}, but not in-flight");
-            ulong desc = InFlight[idx].Desc;
-            InFlight[idx] = InFlight[^1];
-            InFlight.RemoveAt(InFlight.Count - 1);
+            ulong desc = inFlight![idx].Desc;
+            inFlight[idx] = inFlight[^1];
+            inFlight.RemoveAt(inFlight.Count - 1);
             return desc;
         }
     }
@@ -72,7 +76,7 @@ internal sealed partial class Ordering
         public readonly long Id = id;
         public byte Status;
         public Seq Seq;
-        public readonly List<(ulong Task, string Name)> Regions = [];
+        public List<(ulong Task, string Name)>? Regions; // made on first use
     }
 
     private sealed class PState : RangeState

@@ -70,8 +70,10 @@ public sealed class MmuBuilder : IPrefixConsumer
     private readonly Dictionary<long, byte> _interest = new();
     private const byte InAssist = 1, GcWorker = 2;
 
-    // Go's `states` map, needed only while nSync <= 1 (for RangeActive of mark assists).
-    private readonly Dictionary<long, GoState> _states = new();
+    // Go's `states` map, needed only while nSync <= 1 (for RangeActive of mark assists), which it reads only to ask
+    // whether a goroutine is executing (Running or Syscall): so only those are kept. A legacy trace is one generation,
+    // and keeping every goroutine's state grew to 540 MB of map for 6.9 M goroutines.
+    private readonly HashSet<long> _executing = [];
 
     private long _procs;           // last GOMAXPROCS (Go's len(ps)); flag-independent
     private int _nSync;
@@ -142,9 +144,9 @@ public sealed class MmuBuilder : IPrefixConsumer
         if (kind is MmuRecordKind.SweepActive or MmuRecordKind.AssistActive)
         {
             if (_nSync <= 1) bits |= MmuRecord.FirstGeneration;
-            if (_states.TryGetValue(ev.Goroutine, out var st) && st is GoState.Running or GoState.Syscall)
+            if (_executing.Contains(ev.Goroutine))
                 bits |= MmuRecord.ContextExecuting;
-            if (scope != Event.NoGoroutine && _states.TryGetValue(scope, out st) && st is GoState.Running or GoState.Syscall)
+            if (scope != Event.NoGoroutine && _executing.Contains(scope))
                 bits |= MmuRecord.ScopeExecuting;
         }
         if (scope != Event.NoGoroutine && _procs > 0)
@@ -168,7 +170,11 @@ public sealed class MmuBuilder : IPrefixConsumer
         long g = ev.TransitionId;
         var from = ev.GoFrom;
         var to = ev.GoTo;
-        if (_procs > 0 && _nSync <= 1) _states[g] = to;
+        if (_procs > 0 && _nSync <= 1)
+        {
+            if (to is GoState.Running or GoState.Syscall) _executing.Add(g);
+            else _executing.Remove(g);
+        }
         if (_interest.Count == 0 || !_interest.ContainsKey(g)) return false;
         byte bits = 0;
         if (from is GoState.Running or GoState.Syscall) bits |= MmuRecord.OldExecuting;
@@ -225,6 +231,6 @@ public sealed class MmuBuilder : IPrefixConsumer
         _result = new MmuTrace(_chunks.ToArray(), _count, end.RetainedEvents > 0, end.StartTime, end.EndTime);
         _chunks.Clear();
         _interest.Clear();
-        _states.Clear();
+        _executing.Clear();
     }
 }

@@ -116,6 +116,7 @@ internal sealed class GoroutineTable
         long prevId = 0;
         var lives = new List<int>();
         var header = new byte[2 * Codec.MaxVarint];
+        var scratch = new long[SpanReader.ScratchLength];
 
         void Flush()
         {
@@ -176,7 +177,7 @@ internal sealed class GoroutineTable
             long first = origin, last = end;
             if (blockAt >= 0)
             {
-                var r = new SpanReader(buf, len + h + blockAt, count, blockStart);
+                var r = new SpanReader(buf, len + h + blockAt, count, blockStart, scratch);
                 var x = default(SpanItem);
                 first = long.MaxValue;
                 while (r.Read(ref x))

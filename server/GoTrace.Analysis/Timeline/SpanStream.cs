@@ -177,6 +177,24 @@ internal struct SpanEncoder
         _len = 0;
     }
 
+    /// <summary>
+    /// Empties this encoder and hands over its buffers, for <see cref="Reuse"/> by the next one (a trace may have
+    /// millions of short goroutines, each with a track of its own: allocating a pair for each made gigabytes of garbage).
+    /// </summary>
+    public (byte[]? Buf, long[]? Last) Detach()
+    {
+        var r = (_buf, _last);
+        this = default;
+        return r;
+    }
+
+    /// <summary>Gives this empty encoder the buffers another one no longer needs (their contents do not matter).</summary>
+    public void Reuse((byte[]? Buf, long[]? Last) buffers)
+    {
+        if (_buf is not null || _items != 0) throw new InvalidOperationException("the encoder is in use");
+        (_buf, _last) = buffers;
+    }
+
     /// <summary>Flushes and drops the buffer (the stream is complete).</summary>
     public void Close(IBlockSink store, int stream)
     {
@@ -220,8 +238,12 @@ internal struct SpanReader
         _last = [];
     }
 
-    /// <summary>A reader of one block stored elsewhere (a small goroutine's whole track in the goroutine pack).</summary>
-    public SpanReader(byte[] page, int pos, int count, long blockStart)
+    /// <summary>
+    /// A reader of one block stored elsewhere (a small goroutine's whole track in the goroutine pack). A caller that
+    /// reads millions of these one after the other passes <paramref name="scratch"/> (at least
+    /// <see cref="ScratchLength"/> longs), which this reader then owns until the caller makes the next one.
+    /// </summary>
+    public SpanReader(byte[] page, int pos, int count, long blockStart, long[]? scratch = null)
     {
         _st = null!;
         _end = 0;
@@ -231,9 +253,12 @@ internal struct SpanReader
         _left = count;
         _prev = blockStart;
         _raw = 0;
-        _last = new long[4 * SpanItem.MaxStates];
+        _last = scratch ?? new long[ScratchLength];
         ResetLast(_last);
     }
+
+    /// <summary>Longs a reader keeps per category of the block (see the page constructor's scratch).</summary>
+    public const int ScratchLength = 4 * SpanItem.MaxStates;
 
     /// <summary>The per-category field values at a block start: no code, no stack, no A, no B.</summary>
     public static void ResetLast(long[] last)

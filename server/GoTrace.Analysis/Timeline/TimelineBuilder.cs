@@ -171,7 +171,9 @@ public sealed class TimelineBuilder : IPrefixConsumer
         }
         _gmap.Set(id, gi);
         ref var g = ref Gs.Items[gi];
+        var buffers = g.W.Enc.Detach();   // a freed slot keeps its last goroutine's encoder buffers
         g = new GState { Id = id, Proc = -1, Thread = -1, NameTime = long.MaxValue, LabelTime = long.MaxValue };
+        g.W.Enc.Reuse(buffers);
         g.W.Stream = -1;
         g.W.Set(Store, FirstTime, (byte)GoroutineState.NotSeen, 0, 0, -1, -1);
         return gi;
@@ -196,7 +198,9 @@ public sealed class TimelineBuilder : IPrefixConsumer
             Finished.AddLarge(g.Id, g.W.Stream, g.Name, g.Label, g.StartStack, g.NameTime, g.LabelTime);
         }
         _gmap.Remove(g.Id);
+        var buffers = g.W.Enc.Detach();
         g = default;
+        g.W.Enc.Reuse(buffers);
         _freeSlots.Push(gi);
     }
 
