@@ -1,0 +1,3 @@
+module gotrace.test/manyg
+
+go 1.21
