@@ -1,3 +1,3 @@
 module manyg
 
-go 1.22
+go 1.21

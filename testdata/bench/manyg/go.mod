@@ -1,3 +1,0 @@
-module gotrace.test/manyg
-
-go 1.21
