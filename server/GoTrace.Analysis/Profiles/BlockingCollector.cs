@@ -82,7 +82,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     private GState[][] _g = [new GState[GChunk]];
     private GoroutineLifetime[]? _lives;
     private int _gCount;
-    private readonly GoroutineIdIndex _gIndex = new();
+    private readonly GoTrace.Format.Legacy.ULongMap<int> _gIndex = new();   // goroutine ID -> index
 
     private readonly List<string> _reasons = [""];
     private readonly List<byte> _reasonClass = [0];
@@ -152,7 +152,11 @@ public sealed class BlockingCollector : IPrefixConsumer
         return true;
     }
 
-    private int Find(long id) => _gIndex.Find(id);
+    private int Find(long id)
+    {
+        ref int i = ref _gIndex.Find((ulong)id);
+        return System.Runtime.CompilerServices.Unsafe.IsNullRef(ref i) ? -1 : i;
+    }
 
     private ref GState Get(long id)
     {
@@ -164,7 +168,7 @@ public sealed class BlockingCollector : IPrefixConsumer
             if (c == _g.Length) Array.Resize(ref _g, _g.Length * 2);
             _g[c] ??= new GState[GChunk];
             G(i) = new GState { Id = id, Index = i, NameFrame = -1 };
-            _gIndex.Set(id, i);
+            _gIndex.GetOrAdd((ulong)id) = i;
         }
         return ref G(i);
     }
@@ -286,6 +290,5 @@ public sealed class BlockingCollector : IPrefixConsumer
         }
         _lives = lives;
         _g = [];
-        _gIndex.Seal();
     }
 }

@@ -20,7 +20,7 @@ public sealed class Summarizer : IEventConsumer
     // Every summary in order of creation, and by ID the position of the current one (a goroutine seen anew replaces
     // the summary of its ID, as in Go's map).
     private readonly List<GoroutineSummary> _created = [];
-    private readonly GoroutineIdIndex _gs = new();
+    private readonly GoTrace.Format.Legacy.ULongMap<int> _gs = new();
     private readonly Dictionary<ulong, TaskSummary> _tasks = [];
     private readonly Dictionary<long, long> _syscallingP = [], _syscallingG = [];
     private readonly Dictionary<(long Proc, int Name), long> _rangesP = [];
@@ -116,8 +116,8 @@ public sealed class Summarizer : IEventConsumer
 
     private GoroutineSummary? Lookup(long id)
     {
-        int i = _gs.Find(id);
-        return i >= 0 ? _created[i] : null;
+        ref int i = ref _gs.Find((ulong)id);
+        return System.Runtime.CompilerServices.Unsafe.IsNullRef(ref i) ? null : _created[i];
     }
 
     private bool TryGet(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GoroutineSummary? g) => (g = Lookup(id)) is not null;
@@ -125,7 +125,7 @@ public sealed class Summarizer : IEventConsumer
     private GoroutineSummary NewGoroutine(long id, long creation)
     {
         var g = new GoroutineSummary(id, creation) { Reasons = _reasons, Ranges = _ranges };
-        _gs.Set(id, _created.Count);
+        _gs.GetOrAdd((ulong)id) = _created.Count;
         _created.Add(g);
         return g;
     }
@@ -485,7 +485,7 @@ public sealed class Summarizer : IEventConsumer
         {
             var g = _created[i];
             // Summaries replaced by a later one of the same ID (a goroutine seen anew) are dropped, as from Go's map.
-            if (_gs.Find(g.Id) != i) continue;
+            if (_gs.Get((ulong)g.Id) != i) continue;
             Finalize(g, _lastTs, null);
             // Go sorts with an unstable sort: null starts first, then by start time. Ties keep stream order here.
             if (g.RegionList is { Count: > 1 }) g.RegionList = g.RegionList.OrderBy(r => r.Start is null ? 0 : 1).ThenBy(r => r.Start?.Time ?? 0).ToList();

@@ -8,6 +8,7 @@ namespace GoTrace.Format.Legacy;
 /// rest. The limit grows with the count, in powers of two, to four keys per entry (at least 2^18, at most 2^26), and
 /// the hashed keys it comes to cover move into the chunks: a trace of millions of goroutines keeps them all in chunks
 /// (a hash table at half load, doubling, held 640 MB per map for 6.9 M goroutines and left as much to the collector).
+/// The analyses (blocking collector, summarizer) use it too, as their goroutine-ID index.
 /// PERF: the legacy passes look up goroutine state several times per event; this is several times cheaper than
 /// <see cref="Dictionary{TKey, TValue}"/>, and value refs avoid a second lookup for the write. A reference returned by
 /// <see cref="GetOrAdd"/> or <see cref="Find"/> is valid until the next <see cref="GetOrAdd"/> or <see cref="Remove"/>.
