@@ -6,8 +6,17 @@ namespace GoTrace.Analysis;
 /// </summary>
 public sealed class ChunkedList<T> where T : struct
 {
-    private const int Shift = 16, ChunkSize = 1 << Shift, Mask = ChunkSize - 1;
+    private readonly int Shift, ChunkSize, Mask;
     private readonly List<T[]> _chunks = [];
+
+    /// <summary>Creates an empty list whose chunks hold 2^<paramref name="chunkShift"/> elements.</summary>
+    public ChunkedList(int chunkShift = 16)
+    {
+        if (chunkShift is < 4 or > 24) throw new ArgumentOutOfRangeException(nameof(chunkShift));
+        Shift = chunkShift;
+        ChunkSize = 1 << chunkShift;
+        Mask = ChunkSize - 1;
+    }
 
     /// <summary>Number of elements.</summary>
     public long Count { get; private set; }

@@ -76,10 +76,9 @@ public sealed class BlockingCollector : IPrefixConsumer
     private readonly BlockingKinds _kinds;
     private readonly BlockingIntervals _intervals = new();
     private BlockingIntervals.Mark _checkpoint;
-    // Per-goroutine state in fixed-size chunks: a trace may have millions of goroutines, and a doubling array of these
+    // Per-goroutine state in chunks of 4,096: a trace may have millions of goroutines, and a doubling array of these
     // 96-byte states held both copies at each growth and left the old ones behind (1.7 GB allocated for 4.9 M).
-    private const int GShift = 12, GChunk = 1 << GShift;
-    private GState[][] _g = [new GState[GChunk]];
+    private ChunkedList<GState> _g = new(12);
     private GoroutineLifetime[]? _lives;
     private int _gCount;
     private readonly GoTrace.Format.Legacy.ULongMap<int> _gIndex = new();   // goroutine ID -> index
@@ -164,16 +163,13 @@ public sealed class BlockingCollector : IPrefixConsumer
         if (i < 0)
         {
             i = _gCount++;
-            int c = i >> GShift;
-            if (c == _g.Length) Array.Resize(ref _g, _g.Length * 2);
-            _g[c] ??= new GState[GChunk];
-            G(i) = new GState { Id = id, Index = i, NameFrame = -1 };
+            _g.AddRef() = new GState { Id = id, Index = i, NameFrame = -1 };
             _gIndex.GetOrAdd((ulong)id) = i;
         }
         return ref G(i);
     }
 
-    private ref GState G(int i) => ref _g[i >> GShift][i & (GChunk - 1)];
+    private ref GState G(int i) => ref _g[i];
 
     private ushort ReasonOf(in Event ev)
     {
@@ -289,6 +285,6 @@ public sealed class BlockingCollector : IPrefixConsumer
             lives[i] = new GoroutineLifetime(g.Id, g.StartTime, g.EndTime, g.NameFrame);
         }
         _lives = lives;
-        _g = [];
+        _g = new(12);
     }
 }
