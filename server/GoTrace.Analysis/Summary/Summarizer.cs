@@ -28,7 +28,23 @@ public sealed class Summarizer : IEventConsumer
     private bool _any;
 
     private readonly NameTable _reasons = new(), _ranges = new();
+    private readonly SummaryNames _names;
     private readonly int _emptyReason, _foreverReason;
+
+    /// <summary>Go's per-goroutine pending state (the fields of its <c>goroutineSummary</c> beyond the statistics).</summary>
+    private struct Activity
+    {
+        public long LastStartTime, LastRunnableTime, LastBlockTime, LastSyscallTime, LastSyscallBlockTime;
+        public int LastBlockReason;
+        public TimeMap? LastRangeTime;
+        public List<RegionSummary>? ActiveRegions;
+    }
+
+    // The pending state of the live goroutines (GoroutineSummary.Activity indexes it), entries reused after Finalize:
+    // a trace may see millions of goroutines, but few live at once. A goroutine without an entry has all of it zero.
+    private ChunkedList<Activity> _activity = new(12);
+    private readonly Stack<int> _freeActivity = new();
+    private static readonly Activity NoActivity;
 
     // Interned indices by string ID, valid for the generation in _cacheGen (index + 1; 0 = not cached).
     private GenerationData? _cacheGen;
@@ -46,6 +62,34 @@ public sealed class Summarizer : IEventConsumer
     {
         _emptyReason = _reasons.Intern("");
         _foreverReason = _reasons.Intern("forever");
+        _names = new SummaryNames(_reasons, _ranges);
+    }
+
+    /// <summary>The pending state of <paramref name="g"/>, to change (given an entry if it has none).</summary>
+    private ref Activity Act(GoroutineSummary g)
+    {
+        if (g.Activity < 0)
+        {
+            if (_freeActivity.TryPop(out int free)) g.Activity = free;
+            else
+            {
+                g.Activity = checked((int)_activity.Count);
+                _activity.AddRef();
+            }
+        }
+        return ref _activity[g.Activity];
+    }
+
+    /// <summary>The pending state of <paramref name="g"/>, to read (all zero if it has no entry).</summary>
+    private ref readonly Activity Peek(GoroutineSummary g) => ref g.Activity < 0 ? ref NoActivity : ref _activity[g.Activity];
+
+    /// <summary>Clears the pending state of <paramref name="g"/> and frees its entry.</summary>
+    private void Release(GoroutineSummary g)
+    {
+        if (g.Activity < 0) return;
+        _activity[g.Activity] = default;
+        _freeActivity.Push(g.Activity);
+        g.Activity = -1;
     }
 
     /// <summary>The result, after <see cref="Complete"/>.</summary>
@@ -124,7 +168,7 @@ public sealed class Summarizer : IEventConsumer
 
     private GoroutineSummary NewGoroutine(long id, long creation)
     {
-        var g = new GoroutineSummary(id, creation) { Reasons = _reasons, Ranges = _ranges };
+        var g = new GoroutineSummary(id, creation) { Names = _names };
         _gs.GetOrAdd((ulong)id) = _created.Count;
         _created.Add(g);
         return g;
@@ -168,9 +212,9 @@ public sealed class Summarizer : IEventConsumer
                 g = NewGoroutine(id, t);
                 // A goroutine created inside a region inherits the creator's innermost region's task through a
                 // synthetic, unnamed region.
-                if (TryGet(ev.Goroutine, out var creator) && creator.ActiveRegions is { Count: > 0 } active)
+                if (TryGet(ev.Goroutine, out var creator) && Peek(creator).ActiveRegions is { Count: > 0 } active)
                 {
-                    g.ActiveRegions = [NewRegion(id, active[^1].TaskId, "", ev, new StatsData())];
+                    Act(g).ActiveRegions = [NewRegion(id, active[^1].TaskId, "", ev, new StatsData())];
                 }
                 break;
             }
@@ -197,19 +241,20 @@ public sealed class Summarizer : IEventConsumer
         switch (to)
         {
             case GoState.Running:
-                g.LastStartTime = t;
+                Act(g).LastStartTime = t;
                 if (g.StartTime == 0) g.StartTime = t;
                 break;
             case GoState.Runnable:
-                g.LastRunnableTime = t;
+                Act(g).LastRunnableTime = t;
                 break;
             case GoState.Waiting:
             {
                 int reason = ReasonIndex(in ev);
                 if (reason != _foreverReason)
                 {
-                    g.LastBlockTime = t;
-                    g.LastBlockReason = reason;
+                    ref var a = ref Act(g);
+                    a.LastBlockTime = t;
+                    a.LastBlockReason = reason;
                 }
                 else
                 {
@@ -223,7 +268,7 @@ public sealed class Summarizer : IEventConsumer
             case GoState.Syscall:
                 _syscallingP[ev.Proc] = id;
                 _syscallingG[id] = ev.Proc;
-                g.LastSyscallTime = t;
+                Act(g).LastSyscallTime = t;
                 break;
         }
     }
@@ -231,40 +276,41 @@ public sealed class Summarizer : IEventConsumer
     private void LeaveState(GoroutineSummary g, GoState from, long t, long id)
     {
         ref var s = ref g.Data;
+        ref var a = ref Act(g);
         switch (from)
         {
             case GoState.Running:
-                s.ExecTime += t - g.LastStartTime;
-                g.LastStartTime = 0;
+                s.ExecTime += t - a.LastStartTime;
+                a.LastStartTime = 0;
                 break;
             case GoState.Waiting:
-                if (g.LastBlockTime != 0)
+                if (a.LastBlockTime != 0)
                 {
-                    s.BlockTimeForWrite.Add(g.LastBlockReason, t - g.LastBlockTime);
-                    g.LastBlockTime = 0;
+                    s.BlockTimeForWrite.Add(a.LastBlockReason, t - a.LastBlockTime);
+                    a.LastBlockTime = 0;
                 }
                 break;
             case GoState.Runnable:
-                if (g.LastRunnableTime != 0)
+                if (a.LastRunnableTime != 0)
                 {
-                    s.SchedWaitTime += t - g.LastRunnableTime;
-                    g.LastRunnableTime = 0;
+                    s.SchedWaitTime += t - a.LastRunnableTime;
+                    a.LastRunnableTime = 0;
                 }
                 break;
             case GoState.Syscall:
-                if (g.LastSyscallTime != 0)
+                if (a.LastSyscallTime != 0)
                 {
-                    if (g.LastSyscallBlockTime != 0)
+                    if (a.LastSyscallBlockTime != 0)
                     {
-                        s.SyscallBlockTime += t - g.LastSyscallBlockTime;
-                        s.SyscallTime += g.LastSyscallBlockTime - g.LastSyscallTime;
+                        s.SyscallBlockTime += t - a.LastSyscallBlockTime;
+                        s.SyscallTime += a.LastSyscallBlockTime - a.LastSyscallTime;
                     }
                     else
                     {
-                        s.SyscallTime += t - g.LastSyscallTime;
+                        s.SyscallTime += t - a.LastSyscallTime;
                     }
-                    g.LastSyscallTime = 0;
-                    g.LastSyscallBlockTime = 0;
+                    a.LastSyscallTime = 0;
+                    a.LastSyscallBlockTime = 0;
                     // As Go: a missing entry reads as P 0 (and removes P 0's entry).
                     _syscallingP.Remove(_syscallingG.GetValueOrDefault(id));
                     _syscallingG.Remove(id);
@@ -281,7 +327,7 @@ public sealed class Summarizer : IEventConsumer
             long p = ev.TransitionId;
             if (_syscallingP.Remove(p, out long goid) && TryGet(goid, out var g))
             {
-                g.LastSyscallBlockTime = t;
+                Act(g).LastSyscallBlockTime = t;
             }
         }
     }
@@ -307,7 +353,7 @@ public sealed class Summarizer : IEventConsumer
         }
         if (g is null) return;
         // Go would write into a nil map here for a goroutine already finalized (and crash); we keep going.
-        var last = g.LastRangeTime ??= new TimeMap();
+        var last = Act(g).LastRangeTime ??= new TimeMap();
         if (ev.Kind == EventKind.RangeActive)
         {
             long ts = last.Get(name);
@@ -339,7 +385,7 @@ public sealed class Summarizer : IEventConsumer
             // Attributed only when it ends on the goroutine it began on.
             if (_rangesP.Remove((ev.RangeScopeId, name), out long gid) && gid == ev.Goroutine) g = Lookup(gid);
         }
-        if (g?.LastRangeTime is not { } last) return;
+        if (g is null || Peek(g).LastRangeTime is not { } last) return;
         long ts = last.Get(name);
         if (ts == 0) return;
         g.Data.RangeTimeForWrite.Add(name, t - ts);
@@ -369,7 +415,7 @@ public sealed class Summarizer : IEventConsumer
         // Go dereferences a missing goroutine summary here (crash); the ordering guarantees one exists.
         if (!TryGet(ev.Goroutine, out var g)) return;
         var r = NewRegion(g.Id, ev.RegionTask, ev.RegionType, ev, Snapshot(g, t));
-        (g.ActiveRegions ??= []).Add(r);
+        (Act(g).ActiveRegions ??= []).Add(r);
         var task = GetOrAddTask(r.TaskId);
         task.RegionList.Add(r);
         task.GoroutineMap[g.Id] = g;
@@ -379,7 +425,7 @@ public sealed class Summarizer : IEventConsumer
     {
         if (!TryGet(ev.Goroutine, out var g)) return;
         RegionSummary r;
-        if (g.ActiveRegions is { Count: > 0 } active)
+        if (Peek(g).ActiveRegions is { Count: > 0 } active)
         {
             // The innermost open region ends, whatever its name.
             r = active[^1];
@@ -432,21 +478,23 @@ public sealed class Summarizer : IEventConsumer
         return s;
     }
 
-    private static void AddPending(GoroutineSummary g, ref StatsData s, long now)
+    private void AddPending(GoroutineSummary g, ref StatsData s, long now)
     {
         if (g.Data.TotalTime == 0) s.TotalTime = now - g.CreationTime;
-        if (g.LastStartTime != 0) s.ExecTime += now - g.LastStartTime;
-        if (g.LastRunnableTime != 0) s.SchedWaitTime += now - g.LastRunnableTime;
-        if (g.LastBlockTime != 0) s.BlockTimeForWrite.Add(g.LastBlockReason, now - g.LastBlockTime);
-        if (g.LastSyscallTime != 0) s.SyscallTime += now - g.LastSyscallTime;
+        if (g.Activity < 0) return;
+        ref readonly var a = ref _activity[g.Activity];
+        if (a.LastStartTime != 0) s.ExecTime += now - a.LastStartTime;
+        if (a.LastRunnableTime != 0) s.SchedWaitTime += now - a.LastRunnableTime;
+        if (a.LastBlockTime != 0) s.BlockTimeForWrite.Add(a.LastBlockReason, now - a.LastBlockTime);
+        if (a.LastSyscallTime != 0) s.SyscallTime += now - a.LastSyscallTime;
         // Go adds the blocked part of a pending syscall to the sched wait time, on top of the whole syscall
         // above: a double count we reproduce (spec §2.6.2).
-        if (g.LastSyscallBlockTime != 0)
+        if (a.LastSyscallBlockTime != 0)
         {
-            s.SchedWaitTime += now - g.LastSyscallBlockTime;
-            s.SyscallDoubleCount += now - g.LastSyscallBlockTime;
+            s.SchedWaitTime += now - a.LastSyscallBlockTime;
+            s.SyscallDoubleCount += now - a.LastSyscallBlockTime;
         }
-        if (g.LastRangeTime is { } last)
+        if (a.LastRangeTime is { } last)
         {
             for (int k = 0; k < last.Length; k++)
             {
@@ -462,7 +510,7 @@ public sealed class Summarizer : IEventConsumer
         // The snapshot replaces the statistics, so it can be taken in place.
         AddPending(g, ref g.Data, now);
         var final = g.Data;
-        if (!g.IsSystem && g.ActiveRegions is { } active)
+        if (!g.IsSystem && Peek(g).ActiveRegions is { } active)
         {
             foreach (var r in active)
             {
@@ -471,10 +519,7 @@ public sealed class Summarizer : IEventConsumer
                 (g.RegionList ??= []).Add(r);
             }
         }
-        g.LastStartTime = g.LastRunnableTime = g.LastBlockTime = g.LastSyscallTime = g.LastSyscallBlockTime = 0;
-        g.LastBlockReason = 0;
-        g.LastRangeTime = null;
-        g.ActiveRegions = null;
+        Release(g);
     }
 
     /// <inheritdoc/>
@@ -497,11 +542,14 @@ public sealed class Summarizer : IEventConsumer
             _gcOpen = -1;
         }
         var result = new TraceSummary(goroutines, _tasks, _gc, end) { LastEventTime = _lastTs };
-        foreach (var g in goroutines.Values) Derive(g, result);
+        Derive(result);
         _result = result;
+        // Every goroutine is finalized: the pending state is no longer needed.
+        _activity = new(12);
+        _freeActivity.Clear();
     }
 
-    private static void Derive(GoroutineSummary g, TraceSummary t) => g.Owner = t;
+    private void Derive(TraceSummary t) => _names.Owner = t;
 
     /// <summary>The Go ≤1.21 figures of one goroutine, made when asked (a trace may have millions of goroutines).</summary>
     internal static LegacyGoroutineStats LegacyOf(GoroutineSummary g, TraceSummary t)

@@ -224,7 +224,12 @@ public sealed class GoroutineSummary
     public IReadOnlyList<RegionSummary> Regions => (IReadOnlyList<RegionSummary>?)RegionList ?? [];
 
     internal StatsData Data;
-    internal NameTable? Reasons, Ranges;
+
+    // One reference for what every goroutine of the summary shares (the name tables, and the summary once complete):
+    // a trace may hold millions of goroutines.
+    internal SummaryNames? Names;
+    internal NameTable? Reasons => Names?.Reasons;
+    internal NameTable? Ranges => Names?.Ranges;
 
     /// <summary>Statistics over its whole life in the trace (made on each access: a trace may have millions of goroutines).</summary>
     public ExecStats Stats => new(Data, Reasons!, Ranges!);
@@ -247,13 +252,14 @@ public sealed class GoroutineSummary
     }
 
     /// <summary>The summary it belongs to (set when the pass completes).</summary>
-    internal TraceSummary? Owner;
+    internal TraceSummary? Owner => Names?.Owner;
 
-    // --- transient state of the pass (Go's goroutineSummary) ---
-    internal long LastStartTime, LastRunnableTime, LastBlockTime, LastSyscallTime, LastSyscallBlockTime;
-    internal int LastBlockReason;
-    internal TimeMap? LastRangeTime;
-    internal List<RegionSummary>? ActiveRegions;
+    /// <summary>
+    /// Where the summarizer keeps this goroutine's pending state while it lives (Go's <c>goroutineSummary</c> fields),
+    /// or -1 when there is none: that state is in a table of the summarizer whose entries are reused once a goroutine
+    /// ends, so it costs memory per live goroutine, not per goroutine ever seen.
+    /// </summary>
+    internal int Activity = -1;
 
     /// <summary>Go's <c>IsSystemGoroutine</c>: "" or a runtime.* function other than runtime.main.</summary>
     public bool IsSystem => IsSystemGoroutine(Name);
@@ -280,6 +286,14 @@ public sealed class GoroutineSummary
 /// </param>
 public sealed record LegacyGoroutineStats(long Execution, long NetworkWait, long SyncBlock, long BlockingSyscall,
     long SchedulerWait, long GcSweeping, long GcPause);
+
+/// <summary>What all goroutines and regions of one summary share: the interned names, and the summary once complete.</summary>
+internal sealed class SummaryNames(NameTable reasons, NameTable ranges)
+{
+    public NameTable Reasons { get; } = reasons;
+    public NameTable Ranges { get; } = ranges;
+    public TraceSummary? Owner { get; set; }
+}
 
 /// <summary>
 /// One user region (Go's <c>UserRegionSummary</c>): a RegionBegin..RegionEnd pair, a region closed by its goroutine's
