@@ -61,12 +61,19 @@ public readonly record struct GoroutineLifetime(long Id, long StartTime, long En
 /// </summary>
 public sealed class BlockingCollector : IPrefixConsumer
 {
-    private struct GState
+    // What is kept of every goroutine: its lifetime, and where its open intervals are (if any).
+    private struct Life
     {
         public long Id;
-        public int Index;
         public long StartTime, EndTime;
         public int NameFrame;
+        public int Slot;                // index in _open, or -1 when no interval is open
+    }
+
+    // The intervals a goroutine has open. Entries are reused once all are closed: their number is bounded by the
+    // goroutines blocked (or runnable, in a syscall) at once, not by the goroutines ever seen.
+    private struct OpenIntervals
+    {
         public long T0, T1, T2, T3;     // start of the open interval per kind
         public int S0, S1, S2, S3;      // its stack
         public ushort R0, R1, R2, R3;   // its reason
@@ -76,10 +83,11 @@ public sealed class BlockingCollector : IPrefixConsumer
     private readonly BlockingKinds _kinds;
     private readonly BlockingIntervals _intervals = new();
     private BlockingIntervals.Mark _checkpoint;
-    // Per-goroutine state in chunks of 4,096: a trace may have millions of goroutines, and a doubling array of these
-    // 96-byte states held both copies at each growth and left the old ones behind (1.7 GB allocated for 4.9 M).
-    private ChunkedList<GState> _g = new(12);
-    private GoroutineLifetime[]? _lives;
+    // Per-goroutine state in chunks of 4,096: a trace may have millions of goroutines, and a doubling array held both
+    // copies at each growth and left the old ones behind (1.7 GB allocated for 4.9 M).
+    private readonly ChunkedList<Life> _life = new(12);
+    private ChunkedList<OpenIntervals> _open = new(12);
+    private readonly Stack<int> _freeOpen = new();
     private int _gCount;
     private readonly GoTrace.Format.Legacy.ULongMap<int> _gIndex = new();   // goroutine ID -> index
 
@@ -134,8 +142,7 @@ public sealed class BlockingCollector : IPrefixConsumer
     /// <summary>Lifetime of the goroutine with index <paramref name="index"/> (0 ≤ index &lt; <see cref="GoroutineCount"/>).</summary>
     public GoroutineLifetime GoroutineAt(int index)
     {
-        if (_lives is { } lives) return lives[index];
-        ref var s = ref G(index);
+        ref var s = ref _life[index];
         return new GoroutineLifetime(s.Id, s.StartTime, s.EndTime, s.NameFrame);
     }
 
@@ -157,19 +164,18 @@ public sealed class BlockingCollector : IPrefixConsumer
         return System.Runtime.CompilerServices.Unsafe.IsNullRef(ref i) ? -1 : i;
     }
 
-    private ref GState Get(long id)
+    private ref Life Get(long id, out int index)
     {
         int i = Find(id);
         if (i < 0)
         {
             i = _gCount++;
-            _g.AddRef() = new GState { Id = id, Index = i, NameFrame = -1 };
+            _life.AddRef() = new Life { Id = id, NameFrame = -1, Slot = -1 };
             _gIndex.GetOrAdd((ulong)id) = i;
         }
-        return ref G(i);
+        index = i;
+        return ref _life[i];
     }
-
-    private ref GState G(int i) => ref _g[i];
 
     private ushort ReasonOf(in Event ev)
     {
@@ -209,7 +215,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         long id = ev.TransitionId;
         var from = ev.GoFrom;
         var to = ev.GoTo;
-        ref var g = ref Get(id);
+        ref var g = ref Get(id, out int index);
         ushort reason = ReasonOf(in ev);
         byte cls = _reasonClass[reason];
 
@@ -232,18 +238,42 @@ public sealed class BlockingCollector : IPrefixConsumer
         }
 
         var kinds = _kinds;
+        if (g.Slot < 0)
+        {
+            // Nothing open: only an interval that opens here needs an entry.
+            bool opens = to switch
+            {
+                GoState.Waiting => ((kinds & BlockingKinds.Net) != 0 && (cls & ClassNet) != 0)
+                    || ((kinds & BlockingKinds.Sync) != 0 && (cls & ClassSync) != 0),
+                GoState.Syscall => (kinds & BlockingKinds.Syscall) != 0,
+                GoState.Runnable => (kinds & BlockingKinds.Sched) != 0,
+                _ => false,
+            };
+            if (!opens) return;
+            if (!_freeOpen.TryPop(out g.Slot))
+            {
+                g.Slot = checked((int)_open.Count);
+                _open.AddRef();
+            }
+        }
+        ref var o = ref _open[g.Slot];
         if ((kinds & BlockingKinds.Net) != 0)
-            Track(ref g, in ev, to, reason, BlockingKind.Net, GoState.Waiting, (cls & ClassNet) != 0, ref g.T0, ref g.S0, ref g.R0);
+            Track(ref o, index, in ev, to, reason, BlockingKind.Net, GoState.Waiting, (cls & ClassNet) != 0, ref o.T0, ref o.S0, ref o.R0);
         if ((kinds & BlockingKinds.Sync) != 0)
-            Track(ref g, in ev, to, reason, BlockingKind.Sync, GoState.Waiting, (cls & ClassSync) != 0, ref g.T1, ref g.S1, ref g.R1);
+            Track(ref o, index, in ev, to, reason, BlockingKind.Sync, GoState.Waiting, (cls & ClassSync) != 0, ref o.T1, ref o.S1, ref o.R1);
         if ((kinds & BlockingKinds.Syscall) != 0)
-            Track(ref g, in ev, to, reason, BlockingKind.Syscall, GoState.Syscall, true, ref g.T2, ref g.S2, ref g.R2);
+            Track(ref o, index, in ev, to, reason, BlockingKind.Syscall, GoState.Syscall, true, ref o.T2, ref o.S2, ref o.R2);
         if ((kinds & BlockingKinds.Sched) != 0)
-            Track(ref g, in ev, to, reason, BlockingKind.Sched, GoState.Runnable, true, ref g.T3, ref g.S3, ref g.R3);
+            Track(ref o, index, in ev, to, reason, BlockingKind.Sched, GoState.Runnable, true, ref o.T3, ref o.S3, ref o.R3);
+        if (o.Open == 0)
+        {
+            _freeOpen.Push(g.Slot);
+            g.Slot = -1;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Track(ref GState g, in Event ev, GoState to, ushort reason, BlockingKind kind, GoState target,
+    private void Track(ref OpenIntervals g, int index, in Event ev, GoState to, ushort reason, BlockingKind kind, GoState target,
         bool accept, ref long t0, ref int stack, ref ushort r)
     {
         byte bit = (byte)(1 << (int)kind);
@@ -264,7 +294,7 @@ public sealed class BlockingCollector : IPrefixConsumer
         {
             _intervals.Add(new BlockingInterval
             {
-                GoroutineIndex = g.Index, Start = t0, End = ev.Time, Stack = stack, Reason = r, Kind = kind,
+                GoroutineIndex = index, Start = t0, End = ev.Time, Stack = stack, Reason = r, Kind = kind,
             });
         }
     }
@@ -278,13 +308,8 @@ public sealed class BlockingCollector : IPrefixConsumer
         TraceStart = end.StartTime;
         TraceEnd = end.EndTime;
         _intervals.Trim();
-        var lives = new GoroutineLifetime[_gCount];
-        for (int i = 0; i < _gCount; i++)
-        {
-            ref var g = ref G(i);
-            lives[i] = new GoroutineLifetime(g.Id, g.StartTime, g.EndTime, g.NameFrame);
-        }
-        _lives = lives;
-        _g = new(12);
+        // The lifetimes stay where they are; the intervals still open are not needed any more.
+        _open = new(12);
+        _freeOpen.Clear();
     }
 }
